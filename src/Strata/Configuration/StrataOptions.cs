@@ -1,0 +1,38 @@
+namespace Strata;
+
+/// <summary>
+/// Strata's options: the counterparts of Next.js's <c>cacheLife</c>, <c>cacheMaxMemorySize</c> and build id settings.
+/// Bound from the <c>Strata</c> section of configuration by <c>AddStrata()</c>, then changed by its delegate.
+/// </summary>
+/// <example>
+/// <code>
+/// "Strata": {
+///   "CacheMaxMemorySize": 104857600,
+///   "CacheLife": { "frequent": { "Stale": 19, "Revalidate": 100, "Expire": 300 } }
+/// }
+/// </code>
+/// </example>
+public sealed class StrataOptions
+{
+    /// <summary>
+    /// The build id that starts every key. Entries made by another build are never read. The default is derived from the
+    /// entry assembly (its name and module version id), so every deployment of a new build starts with fresh keys.
+    /// Set it when several builds must share a remote cache.
+    /// </summary>
+    public string? BuildId { get; set; }
+
+    /// <summary>The budget of the default in-memory handler, in bytes. The default is 50 MB (52428800); 0 disables it.</summary>
+    public long CacheMaxMemorySize { get; set; } = StrataDefaults.CacheMaxMemorySize;
+
+    /// <summary>
+    /// Custom <c>CacheLife</c> profiles by name, added to (or replacing) the built-in ones. A custom <c>default</c> profile
+    /// changes the lifetimes of every cache that does not call <c>CacheLife</c>; its missing fields keep the built-in values.
+    /// </summary>
+    public IDictionary<string, CacheLifeProfile> CacheLife { get; } = new Dictionary<string, CacheLifeProfile>(StringComparer.Ordinal);
+
+    /// <summary>The serializer used to copy mutable values, measure entries and store them remotely. The default is <see cref="JsonCacheSerializer"/>.</summary>
+    public ICacheSerializer? Serializer { get; set; }
+
+    /// <summary>Logs every cache operation (get, set, hit, miss, stale, revalidate). The default is <see langword="false"/>, or <see langword="true"/> when <c>STRATA_DEBUG_CACHE=1</c>.</summary>
+    public bool DebugCache { get; set; }
+}

@@ -1,0 +1,143 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Strata;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers Strata in a service collection.</summary>
+public static class StrataServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the Strata cache engine: options bound from the <c>Strata</c> configuration section (then changed by
+    /// <paramref name="configure"/>), the default in-memory handler, and a <see cref="CacheRuntime"/> singleton that becomes
+    /// <see cref="CacheRuntime.Default"/>. At host start, options are validated and every declared cache kind must have a
+    /// handler, or the host fails to start with the list of missing kinds. Calling it again only adds configuration.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configure">Changes the options after configuration is bound.</param>
+    /// <returns>A builder to register cache handlers.</returns>
+    public static IStrataBuilder AddStrata(this IServiceCollection services, Action<StrataOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        if (!services.Any(d => d.ServiceType == typeof(StrataMarker)))
+        {
+            services.AddSingleton<StrataMarker>();
+            services.AddOptions();
+            services.AddSingleton<IConfigureOptions<StrataOptions>>(sp => new BindStrataConfiguration(sp.GetService<IConfiguration>()));
+            services.TryAddSingleton(TimeProvider.System);
+            services.TryAddSingleton(CreateRuntime);
+            services.AddHostedService<StrataStartup>();
+        }
+
+        if (configure is not null)
+        {
+            services.Configure(configure);
+        }
+
+        return new StrataBuilder(services);
+    }
+
+    /// <summary>Registers a cache handler for a kind (<c>default</c>, <c>remote</c> or a custom one).</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="kind">The kind: lowercase letters and dashes; not <c>private</c>.</param>
+    /// <param name="handler">The handler.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentException">The kind is <c>private</c> or not a valid name.</exception>
+    public static IStrataBuilder AddCacheHandler(this IStrataBuilder builder, string kind, ICacheHandler handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return builder.AddCacheHandler(kind, _ => handler);
+    }
+
+    /// <summary>Registers a cache handler for a kind, made from the service provider when the runtime is created.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="kind">The kind: lowercase letters and dashes; not <c>private</c>.</param>
+    /// <param name="factory">Makes the handler.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentException">The kind is <c>private</c> or not a valid name.</exception>
+    public static IStrataBuilder AddCacheHandler(this IStrataBuilder builder, string kind, Func<IServiceProvider, ICacheHandler> factory)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(kind);
+        ArgumentNullException.ThrowIfNull(factory);
+        if (kind == StrataDefaults.PrivateKind)
+        {
+            throw new ArgumentException(ErrorMessages.PrivateHandler, nameof(kind));
+        }
+
+        CacheKinds.Validate(kind);
+        builder.Services.AddSingleton(new CacheHandlerRegistration(kind, factory));
+        return builder;
+    }
+
+    private static CacheRuntime CreateRuntime(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<StrataOptions>>().Value;
+        var handlers = new Dictionary<string, ICacheHandler>(StringComparer.Ordinal);
+        foreach (var registration in services.GetServices<CacheHandlerRegistration>())
+        {
+            handlers[registration.Kind] = registration.Factory(services);
+        }
+
+        var runtime = new CacheRuntime(
+            options,
+            handlers,
+            services.GetService<TimeProvider>(),
+            services.GetService<ILoggerFactory>(),
+            services.GetService<IMeterFactory>());
+        CacheRuntime.Default = runtime;
+        return runtime;
+    }
+
+    private sealed class StrataMarker;
+
+    private sealed class StrataBuilder(IServiceCollection services) : IStrataBuilder
+    {
+        public IServiceCollection Services { get; } = services;
+    }
+
+    private sealed class BindStrataConfiguration(IConfiguration? configuration) : IConfigureOptions<StrataOptions>
+    {
+        public void Configure(StrataOptions options)
+        {
+            var section = configuration?.GetSection(StrataDefaults.ConfigurationSection);
+            if (section is not null && section.Exists())
+            {
+                section.Bind(options);
+            }
+
+            if (CacheDebug.IsTruthy(Environment.GetEnvironmentVariable(StrataDefaults.DebugEnvironmentVariable)))
+            {
+                options.DebugCache = true;
+            }
+        }
+    }
+
+    private sealed class StrataStartup(CacheRuntime runtime) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            CacheRuntime.Default ??= runtime;
+            runtime.ValidateKinds();
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => runtime.FlushAsync(cancellationToken);
+    }
+}
+
+/// <summary>Returned by <c>AddStrata()</c>: where cache handlers and integrations are registered.</summary>
+public interface IStrataBuilder
+{
+    /// <summary>The service collection.</summary>
+    IServiceCollection Services { get; }
+}
+
+/// <summary>A cache handler registered for a kind with <c>AddCacheHandler</c>.</summary>
+/// <param name="Kind">The kind.</param>
+/// <param name="Factory">Makes the handler.</param>
+public sealed record CacheHandlerRegistration(string Kind, Func<IServiceProvider, ICacheHandler> Factory);

@@ -1,0 +1,289 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Strata;
+
+/// <summary>
+/// The default cache handler: entries in process memory, within a budget in bytes (the serialized size of each value),
+/// evicting the least recently used entries when over it. Unlike Next.js's in-memory handler, it keeps entries past
+/// their <c>revalidate</c> time until they expire, so reads get stale-while-revalidate.
+/// </summary>
+public sealed partial class MemoryCacheHandler : ICacheHandler
+{
+    private const int KeyOverhead = 32;
+
+    private readonly ConcurrentDictionary<CacheKey, Node> _entries = new();
+    private readonly ConcurrentDictionary<CacheKey, Task> _pendingSets = new();
+    private readonly TagManifest _tags = new();
+    private readonly Clock _clock;
+    private readonly ILogger _logger;
+    private readonly StrataMetrics _metrics;
+    private readonly KeyValuePair<string, object?> _kindTag;
+    private readonly object _evictionLock = new();
+    private Queue<Node>? _evictionQueue;
+    private long _size;
+    private long _accessClock;
+
+    /// <summary>Creates a memory handler.</summary>
+    /// <param name="maxSize">The budget in bytes; 0 disables the handler (nothing is stored). Default 50 MB.</param>
+    /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="logger">Where warnings go (an item larger than the budget).</param>
+    public MemoryCacheHandler(long maxSize = StrataDefaults.CacheMaxMemorySize, TimeProvider? timeProvider = null, ILogger<MemoryCacheHandler>? logger = null)
+        : this(maxSize, timeProvider, logger, null, StrataDefaults.DefaultKind)
+    {
+    }
+
+    internal MemoryCacheHandler(long maxSize, TimeProvider? timeProvider, ILogger? logger, StrataMetrics? metrics, string kind)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxSize);
+        MaxSize = maxSize;
+        _clock = new Clock(timeProvider ?? TimeProvider.System);
+        _logger = logger ?? NullLogger.Instance;
+        _metrics = metrics ?? StrataMetrics.Shared;
+        _kindTag = StrataMetrics.Kind(kind);
+    }
+
+    /// <summary>The budget in bytes; 0 means the handler stores nothing.</summary>
+    public long MaxSize { get; }
+
+    /// <summary>The bytes currently held.</summary>
+    public long Size => Interlocked.Read(ref _size);
+
+    /// <summary>The number of entries currently held.</summary>
+    public int Count => _entries.Count;
+
+    /// <summary>The tag timestamps this handler keeps.</summary>
+    public TagManifest Tags => _tags;
+
+    /// <inheritdoc />
+    public ValueTask<CacheEntry?> GetAsync(CacheKey key, IReadOnlyList<string> softTags, CancellationToken cancellationToken = default)
+    {
+        if (!_pendingSets.IsEmpty && _pendingSets.TryGetValue(key, out var pending))
+        {
+            return GetAfterPendingAsync(key, pending);
+        }
+
+        return new ValueTask<CacheEntry?>(GetNow(key));
+    }
+
+    /// <inheritdoc />
+    public ValueTask SetAsync(CacheKey key, Task<CacheEntry> pendingEntry, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(pendingEntry);
+        if (pendingEntry.IsCompletedSuccessfully)
+        {
+            Store(key, pendingEntry.Result);
+            return default;
+        }
+
+        return new ValueTask(SetPendingAsync(key, pendingEntry));
+    }
+
+    /// <inheritdoc />
+    public ValueTask RefreshTagsAsync(CancellationToken cancellationToken = default) => default;
+
+    /// <inheritdoc />
+    public ValueTask<long> GetExpirationAsync(IReadOnlyList<string> tags, CancellationToken cancellationToken = default) =>
+        new(_tags.GetExpiration(tags, _clock.NowMs));
+
+    /// <inheritdoc />
+    public ValueTask UpdateTagsAsync(IReadOnlyList<string> tags, TagDurations? durations, CancellationToken cancellationToken = default)
+    {
+        _tags.Update(tags, durations, _clock.NowMs);
+        return default;
+    }
+
+    /// <summary>Removes every entry (tag timestamps are kept).</summary>
+    public void Clear()
+    {
+        foreach (var pair in _entries)
+        {
+            Remove(pair.Key, pair.Value);
+        }
+    }
+
+    private CacheEntry? GetNow(CacheKey key)
+    {
+        if (!_entries.TryGetValue(key, out var node))
+        {
+            return null;
+        }
+
+        var entry = node.Entry;
+        var tags = entry.TagArray;
+        if (entry.ExpireAt != long.MaxValue || tags.Length != 0)
+        {
+            var now = _clock.NowMs;
+            if (now > entry.ExpireAt)
+            {
+                Remove(key, node);
+                return null;
+            }
+
+            if (tags.Length != 0)
+            {
+                var version = _tags.Version;
+                if (node.TagVersion != version)
+                {
+                    if (_tags.AreExpired(tags, entry.Timestamp, now))
+                    {
+                        Remove(key, node);
+                        return null;
+                    }
+
+                    if (_tags.AreStale(tags, entry.Timestamp))
+                    {
+                        node.LastAccess = ++_accessClock;
+                        return entry.WithRevalidate(-1);
+                    }
+
+                    node.TagVersion = version;
+                }
+            }
+        }
+
+        node.LastAccess = ++_accessClock;
+        return entry;
+    }
+
+    private async ValueTask<CacheEntry?> GetAfterPendingAsync(CacheKey key, Task pending)
+    {
+        await pending.ConfigureAwait(false);
+        return GetNow(key);
+    }
+
+    private async Task SetPendingAsync(CacheKey key, Task<CacheEntry> pendingEntry)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pendingSets[key] = done.Task;
+        try
+        {
+            var entry = await pendingEntry.ConfigureAwait(false);
+            Store(key, entry);
+        }
+        catch (Exception)
+        {
+            // The function failed: errors are never cached. The caller saw the exception already.
+        }
+        finally
+        {
+            _pendingSets.TryRemove(new KeyValuePair<CacheKey, Task>(key, done.Task));
+            done.SetResult();
+        }
+    }
+
+    private void Store(CacheKey key, CacheEntry entry)
+    {
+        if (MaxSize == 0)
+        {
+            return;
+        }
+
+        long size;
+        try
+        {
+            size = entry.Value.Size + KeyOverhead;
+        }
+        catch (Exception ex)
+        {
+            LogNotSerializable(key.Description ?? key.ToString(), ex);
+            return;
+        }
+
+        if (size > MaxSize)
+        {
+            LogTooLarge(key.Description ?? key.ToString(), size, MaxSize);
+            return;
+        }
+
+        var node = new Node(entry, size) { LastAccess = ++_accessClock };
+        var previous = default(Node);
+        _entries.AddOrUpdate(key, node, (_, old) =>
+        {
+            previous = old;
+            return node;
+        });
+
+        var delta = size - (previous?.Size ?? 0);
+        var total = Interlocked.Add(ref _size, delta);
+        _metrics.Bytes.Add(delta, _kindTag);
+        if (total > MaxSize)
+        {
+            Evict();
+        }
+    }
+
+    private void Remove(CacheKey key, Node node)
+    {
+        if (_entries.TryRemove(new KeyValuePair<CacheKey, Node>(key, node)))
+        {
+            Interlocked.Add(ref _size, -node.Size);
+            _metrics.Bytes.Add(-node.Size, _kindTag);
+        }
+    }
+
+    /// <summary>
+    /// Evicts least recently used entries until the total is within budget. Candidates are ordered once and kept in a
+    /// queue, so eviction is amortized; a candidate touched after it was queued is skipped (it is recent again).
+    /// </summary>
+    private void Evict()
+    {
+        lock (_evictionLock)
+        {
+            while (Interlocked.Read(ref _size) > MaxSize)
+            {
+                if (_evictionQueue is null || _evictionQueue.Count == 0)
+                {
+                    var snapshot = _entries.ToArray();
+                    Array.Sort(snapshot, static (a, b) => a.Value.LastAccess.CompareTo(b.Value.LastAccess));
+                    _evictionQueue = new Queue<Node>(snapshot.Length);
+                    foreach (var pair in snapshot)
+                    {
+                        pair.Value.Key = pair.Key;
+                        pair.Value.QueuedAccess = pair.Value.LastAccess;
+                        _evictionQueue.Enqueue(pair.Value);
+                    }
+
+                    if (_evictionQueue.Count == 0)
+                    {
+                        return;
+                    }
+                }
+
+                var candidate = _evictionQueue.Dequeue();
+                if (candidate.LastAccess != candidate.QueuedAccess)
+                {
+                    continue; // used since it was queued
+                }
+
+                if (_entries.TryGetValue(candidate.Key, out var current) && ReferenceEquals(current, candidate))
+                {
+                    Remove(candidate.Key, candidate);
+                    _metrics.Evictions.Add(1, _kindTag);
+                }
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Single item size exceeds maxSize: the entry {Key} is {Size} bytes and the memory cache budget is {MaxSize} bytes, so it is not cached. Raise Strata:CacheMaxMemorySize or return less data.")]
+    private partial void LogTooLarge(string key, long size, long maxSize);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "The value of cache entry {Key} could not be serialized, so it is not cached. Return plain data (records, collections, primitives) from cached functions.")]
+    private partial void LogNotSerializable(string key, Exception exception);
+
+    private sealed class Node(CacheEntry entry, long size)
+    {
+        public CacheEntry Entry { get; } = entry;
+
+        public long Size { get; } = size;
+
+        public long LastAccess;
+
+        public long QueuedAccess;
+
+        public int TagVersion = -1;
+
+        public CacheKey Key;
+    }
+}

@@ -1,0 +1,79 @@
+using System.Collections.Concurrent;
+
+namespace Strata;
+
+/// <summary>
+/// Pass-through values: arguments that are handed to the function untouched and left out of the cache key, like React
+/// elements and server actions in Next.js. Delegates and <see cref="CancellationToken"/> always pass through; other
+/// layers register their own (Strata's Razor integration registers <c>RenderFragment</c>).
+/// </summary>
+public static class CacheKeyPassThrough
+{
+    private static readonly ConcurrentDictionary<Type, byte> Types = new();
+    private static readonly ConcurrentDictionary<Type, bool> Decisions = new();
+    private static volatile Func<Type, bool>[] s_predicates = [];
+
+    /// <summary>Makes values of <paramref name="type"/> (and types derived from it) pass-through.</summary>
+    /// <param name="type">The type; open generic types match every construction.</param>
+    public static void Register(Type type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        Types.TryAdd(type, 0);
+        Decisions.Clear();
+    }
+
+    /// <summary>Makes every type for which <paramref name="predicate"/> returns <see langword="true"/> pass-through.</summary>
+    /// <param name="predicate">The test, called once per type.</param>
+    public static void Register(Func<Type, bool> predicate)
+    {
+        ArgumentNullException.ThrowIfNull(predicate);
+        lock (Types)
+        {
+            s_predicates = [.. s_predicates, predicate];
+        }
+
+        Decisions.Clear();
+    }
+
+    /// <summary>Whether values of <paramref name="type"/> are left out of keys and passed through.</summary>
+    /// <param name="type">The runtime or declared type of a value.</param>
+    public static bool IsPassThrough(Type type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        return Decisions.GetOrAdd(type, static t => Decide(t));
+    }
+
+    private static bool Decide(Type type)
+    {
+        if (typeof(Delegate).IsAssignableFrom(type) || type == typeof(CancellationToken))
+        {
+            return true;
+        }
+
+        for (var t = type; t is not null; t = t.BaseType)
+        {
+            if (Types.ContainsKey(t) || (t.IsGenericType && Types.ContainsKey(t.GetGenericTypeDefinition())))
+            {
+                return true;
+            }
+        }
+
+        foreach (var i in type.GetInterfaces())
+        {
+            if (Types.ContainsKey(i) || (i.IsGenericType && Types.ContainsKey(i.GetGenericTypeDefinition())))
+            {
+                return true;
+            }
+        }
+
+        foreach (var predicate in s_predicates)
+        {
+            if (predicate(type))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,412 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+
+namespace Strata;
+
+public sealed partial class CacheRuntime
+{
+    private static readonly string[] NoTags = [];
+
+    /// <summary>
+    /// Runs a cached function: the entry point of <c>[UseCache]</c> methods, cached components and <c>Cache.Function</c>.
+    /// Fresh entry → its value at once; stale entry → its value at once and one refresh in the background; missing or
+    /// expired entry → runs <paramref name="factory"/> once (concurrent callers of the same key wait for that run) and stores
+    /// the result. Errors are never cached and reach every waiting caller.
+    /// </summary>
+    /// <typeparam name="TState">What the factory needs (the instance and the arguments), passed without allocating.</typeparam>
+    /// <typeparam name="TResult">The result type.</typeparam>
+    /// <param name="function">The function's descriptor.</param>
+    /// <param name="arguments">The key of this call, built from its arguments; consumed.</param>
+    /// <param name="state">The factory's state.</param>
+    /// <param name="factory">Runs the function's body.</param>
+    /// <returns>The result: the same instance for every caller when its type is immutable, a copy otherwise.</returns>
+    public ValueTask<TResult> RunAsync<TState, TResult>(CacheFunction function, scoped ref CacheKeyBuilder arguments, TState state, Func<TState, ValueTask<TResult>> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        var binding = function.Binding;
+        if (binding is null || !ReferenceEquals(binding.Runtime, this))
+        {
+            binding = Bind(function);
+        }
+
+        var key = arguments.Build(binding.Seed);
+        var ambient = AmbientContext.Current;
+        var prefetch = default(Prefetch);
+        if (binding.Handler is { } handler && (ambient is null || (ambient.Request is null && ambient.Scope is null)))
+        {
+            var pending = handler.GetAsync(key, NoTags);
+            if (pending.IsCompletedSuccessfully)
+            {
+                var entry = pending.Result;
+                if (entry is not null && entry.Value is ObjectValue<TResult> { IsShared: true } value && IsFresh(entry))
+                {
+                    RecordHit(function, key);
+                    return new ValueTask<TResult>(value.Value);
+                }
+
+                prefetch = new Prefetch(entry);
+            }
+            else
+            {
+                prefetch = new Prefetch(pending.AsTask());
+            }
+        }
+
+        return ReadAsync(function, binding, key, state, factory, ambient, prefetch);
+    }
+
+    /// <summary>
+    /// The <see cref="Task{TResult}"/> form of <see cref="RunAsync{TState, TResult}(CacheFunction, ref CacheKeyBuilder, TState, Func{TState, ValueTask{TResult}})"/>:
+    /// a fresh hit of an immutable value returns a task made once per entry, so it allocates nothing.
+    /// </summary>
+    /// <typeparam name="TState">What the factory needs, passed without allocating.</typeparam>
+    /// <typeparam name="TResult">The result type.</typeparam>
+    /// <param name="function">The function's descriptor.</param>
+    /// <param name="arguments">The key of this call; consumed.</param>
+    /// <param name="state">The factory's state.</param>
+    /// <param name="factory">Runs the function's body.</param>
+    /// <returns>The result.</returns>
+    public Task<TResult> RunTaskAsync<TState, TResult>(CacheFunction function, scoped ref CacheKeyBuilder arguments, TState state, Func<TState, Task<TResult>> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        var binding = function.Binding;
+        if (binding is null || !ReferenceEquals(binding.Runtime, this))
+        {
+            binding = Bind(function);
+        }
+
+        var key = arguments.Build(binding.Seed);
+        var ambient = AmbientContext.Current;
+        var prefetch = default(Prefetch);
+        if (binding.Handler is { } handler && (ambient is null || (ambient.Request is null && ambient.Scope is null)))
+        {
+            var pending = handler.GetAsync(key, NoTags);
+            if (pending.IsCompletedSuccessfully)
+            {
+                var entry = pending.Result;
+                if (entry is not null && entry.Value is ObjectValue<TResult> { IsShared: true } value && IsFresh(entry))
+                {
+                    RecordHit(function, key);
+                    return value.CompletedTask;
+                }
+
+                prefetch = new Prefetch(entry);
+            }
+            else
+            {
+                prefetch = new Prefetch(pending.AsTask());
+            }
+        }
+
+        return ReadAsync(function, binding, key, (state, factory), static s => new ValueTask<TResult>(s.factory(s.state)), ambient, prefetch).AsTask();
+    }
+
+    private bool IsFresh(CacheEntry entry)
+    {
+        var staleAt = entry.StaleAt;
+        return staleAt == long.MaxValue || (staleAt != long.MinValue && _clock.NowMs <= staleAt);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void RecordHit(CacheFunction function, CacheKey key)
+    {
+        if (_metrics.Hits.Enabled)
+        {
+            _metrics.Hits.Add(1, StrataMetrics.Kind(function.Kind));
+        }
+
+        if (CacheDebug.Enabled)
+        {
+            CacheDebug.Log(_logger, "HIT", function.Kind, function, key);
+        }
+    }
+
+    private async ValueTask<TResult> ReadAsync<TState, TResult>(
+        CacheFunction function, RuntimeBinding binding, CacheKey key, TState state, Func<TState, ValueTask<TResult>> factory, AmbientContext? ambient, Prefetch prefetch)
+    {
+        var request = ambient?.Request;
+        var scope = ambient?.Scope;
+        if (function.IsPrivate)
+        {
+            if (scope is { IsPrivate: false })
+            {
+                throw new InvalidOperationException(ErrorMessages.PrivateInsidePublic);
+            }
+
+            if (request is null)
+            {
+                throw new InvalidOperationException(ErrorMessages.PrivateOutsideRequest);
+            }
+        }
+
+        Result<TResult> result;
+        var dedupe = scope?.Dedupe ?? request?.Dedupe;
+        if (dedupe is not null)
+        {
+            // Within one request (or one cache scope), the same call returns the same result (React.cache semantics).
+            var task = (Task<Result<TResult>>)dedupe.GetOrAdd(
+                key,
+                static (k, a) => a.self.LookupAsync(a.function, a.binding, k, a.state, a.factory, a.request, a.prefetch).AsTask(),
+                (self: this, function, binding, state, factory, request, prefetch));
+            try
+            {
+                result = await task.ConfigureAwait(false);
+            }
+            catch
+            {
+                dedupe.TryRemove(new KeyValuePair<CacheKey, object>(key, task));
+                throw;
+            }
+        }
+        else
+        {
+            result = await LookupAsync(function, binding, key, state, factory, request, prefetch).ConfigureAwait(false);
+        }
+
+        if (scope is not null)
+        {
+            scope.Propagate(result.Entry);
+        }
+        else
+        {
+            request?.Record(result.Entry, function.IsPrivate);
+        }
+
+        return result.Value;
+    }
+
+    private async ValueTask<Result<TResult>> LookupAsync<TState, TResult>(
+        CacheFunction function, RuntimeBinding binding, CacheKey key, TState state, Func<TState, ValueTask<TResult>> factory, CacheRequest? request, Prefetch prefetch)
+    {
+        if (function.IsPrivate || request is { IsDraftMode: true })
+        {
+            // Private results are never stored on the server; draft mode neither reads nor writes.
+            CountMiss(function, key, function.IsPrivate ? "PRIVATE" : "DRAFT-MODE BYPASS");
+            var generated = await GenerateAsync(function, key, state, factory, request).ConfigureAwait(false);
+            return generated;
+        }
+
+        var handler = binding.Handler!;
+        if (request is not null)
+        {
+            await request.EnsureTagsRefreshedAsync(function.Kind, handler).ConfigureAwait(false);
+        }
+
+        if (_inflight.TryGetValue(key, out var flight) && !flight.IsBackground)
+        {
+            var running = await flight.Task.ConfigureAwait(false);
+            return new Result<TResult>(running.Value.Read<TResult>(), running);
+        }
+
+        var entry = prefetch.HasEntry
+            ? prefetch.Entry
+            : await (prefetch.Pending ?? handler.GetAsync(key, request?.ImplicitTags ?? NoTags).AsTask()).ConfigureAwait(false);
+        if (entry is not null && request is not null && await request.ShouldDiscardAsync(entry, function.Kind, handler).ConfigureAwait(false))
+        {
+            if (CacheDebug.Enabled)
+            {
+                CacheDebug.Log(_logger, "DISCARD", function.Kind, function, key, "(a tag or path was revalidated)");
+            }
+
+            entry = null;
+        }
+
+        var now = _clock.NowMs;
+        if (entry is null || now > entry.ExpireAt)
+        {
+            return await GenerateSharedAsync(function, handler, key, state, factory, request).ConfigureAwait(false);
+        }
+
+        if (now > entry.StaleAt)
+        {
+            if (_metrics.StaleHits.Enabled)
+            {
+                _metrics.StaleHits.Add(1, StrataMetrics.Kind(function.Kind));
+            }
+
+            if (CacheDebug.Enabled)
+            {
+                CacheDebug.Log(_logger, "STALE", function.Kind, function, key, "(serving the stale value, refreshing in the background)");
+            }
+
+            RefreshInBackground(function, handler, key, state, factory);
+        }
+        else
+        {
+            RecordHit(function, key);
+        }
+
+        return new Result<TResult>(entry.Value.Read<TResult>(), entry);
+    }
+
+    /// <summary>A miss: run the function once for every concurrent caller of the key, and store the result.</summary>
+    private async ValueTask<Result<TResult>> GenerateSharedAsync<TState, TResult>(
+        CacheFunction function, ICacheHandler handler, CacheKey key, TState state, Func<TState, ValueTask<TResult>> factory, CacheRequest? request)
+    {
+        var completion = new TaskCompletionSource<CacheEntry>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var flight = new InFlight(completion.Task, isBackground: false);
+        while (!_inflight.TryAdd(key, flight))
+        {
+            if (_inflight.TryGetValue(key, out var existing))
+            {
+                var running = await existing.Task.ConfigureAwait(false);
+                return new Result<TResult>(running.Value.Read<TResult>(), running);
+            }
+        }
+
+        CountMiss(function, key, "MISS");
+        try
+        {
+            TrackWrite(handler.SetAsync(key, completion.Task), function, key);
+            var generated = await GenerateAsync(function, key, state, factory, request).ConfigureAwait(false);
+            completion.TrySetResult(generated.Entry);
+            if (CacheDebug.Enabled)
+            {
+                CacheDebug.Log(_logger, "SET", function.Kind, function, key, Describe(generated.Entry));
+            }
+
+            return generated;
+        }
+        catch (Exception ex)
+        {
+            completion.TrySetException(ex);
+            _ = completion.Task.Exception; // observed: the handler drops it, the callers rethrow it
+            throw;
+        }
+        finally
+        {
+            _inflight.TryRemove(new KeyValuePair<CacheKey, InFlight>(key, flight));
+        }
+    }
+
+    /// <summary>Runs the body in a fresh cache scope and makes the entry (Next.js's <c>generateCacheEntry</c>).</summary>
+    private async ValueTask<Result<TResult>> GenerateAsync<TState, TResult>(
+        CacheFunction function, CacheKey key, TState state, Func<TState, ValueTask<TResult>> factory, CacheRequest? request)
+    {
+        var scope = new CacheScope(this, function, request, _defaultProfile);
+        var timestamp = _clock.NowMs;
+        AmbientContext.Current = new AmbientContext(this, request, scope);
+        var value = await factory(state).ConfigureAwait(false);
+        var entry = scope.CreateEntry(new ObjectValue<TResult>(value, Serializer), timestamp);
+        return new Result<TResult>(value, entry);
+    }
+
+    private void RefreshInBackground<TState, TResult>(CacheFunction function, ICacheHandler handler, CacheKey key, TState state, Func<TState, ValueTask<TResult>> factory)
+    {
+        var completion = new TaskCompletionSource<CacheEntry>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var flight = new InFlight(completion.Task, isBackground: true);
+        if (!_inflight.TryAdd(key, flight))
+        {
+            return; // already being refreshed (or made)
+        }
+
+        if (_metrics.Revalidations.Enabled)
+        {
+            _metrics.Revalidations.Add(1, StrataMetrics.Kind(function.Kind));
+        }
+
+        Task task;
+        using (ExecutionContext.SuppressFlow())
+        {
+            task = Task.Run(() => RefreshAsync(function, handler, key, state, factory, completion, flight));
+        }
+
+        Track(task);
+    }
+
+    private async Task RefreshAsync<TState, TResult>(
+        CacheFunction function, ICacheHandler handler, CacheKey key, TState state, Func<TState, ValueTask<TResult>> factory,
+        TaskCompletionSource<CacheEntry> completion, InFlight flight)
+    {
+        try
+        {
+            if (CacheDebug.Enabled)
+            {
+                CacheDebug.Log(_logger, "REVALIDATE", function.Kind, function, key);
+            }
+
+            var generated = await GenerateAsync(function, key, state, factory, request: null).ConfigureAwait(false);
+            completion.TrySetResult(generated.Entry);
+            await handler.SetAsync(key, completion.Task).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            completion.TrySetException(ex);
+            _ = completion.Task.Exception;
+            LogRefreshFailed(function.DisplayName, key.Description ?? key.ToString(), ex);
+        }
+        finally
+        {
+            _inflight.TryRemove(new KeyValuePair<CacheKey, InFlight>(key, flight));
+        }
+    }
+
+    private void TrackWrite(ValueTask write, CacheFunction function, CacheKey key)
+    {
+        if (write.IsCompletedSuccessfully)
+        {
+            return;
+        }
+
+        Track(ObserveWriteAsync(write, function, key));
+    }
+
+    private async Task ObserveWriteAsync(ValueTask write, CacheFunction function, CacheKey key)
+    {
+        try
+        {
+            await write.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            LogWriteFailed(function.Kind, function.DisplayName, key.Description ?? key.ToString(), ex);
+        }
+    }
+
+    private void CountMiss(CacheFunction function, CacheKey key, string operation)
+    {
+        if (_metrics.Misses.Enabled)
+        {
+            _metrics.Misses.Add(1, StrataMetrics.Kind(function.Kind));
+        }
+
+        if (CacheDebug.Enabled)
+        {
+            CacheDebug.Log(_logger, operation, function.Kind, function, key);
+        }
+    }
+
+    private static string Describe(CacheEntry entry) =>
+        FormattableString.Invariant($"(stale={entry.Stale} revalidate={entry.Revalidate} expire={entry.Expire} tags=[{string.Join(",", entry.TagArray)}])");
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "Refreshing the stale entry of {Function} ({Key}) in the background failed; the stale value is served until it expires, and the next read tries again.")]
+    private partial void LogRefreshFailed(string function, string key, Exception exception);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "The \"{Kind}\" cache handler failed to store the entry of {Function} ({Key}); the value was returned but not cached.")]
+    private partial void LogWriteFailed(string kind, string function, string key, Exception exception);
+
+    private readonly record struct Result<TResult>(TResult Value, CacheEntry Entry);
+
+    private readonly struct Prefetch
+    {
+        public Prefetch(CacheEntry? entry)
+        {
+            Entry = entry;
+            HasEntry = true;
+            Pending = null;
+        }
+
+        public Prefetch(Task<CacheEntry?> pending)
+        {
+            Entry = null;
+            HasEntry = false;
+            Pending = pending;
+        }
+
+        public CacheEntry? Entry { get; }
+
+        public bool HasEntry { get; }
+
+        public Task<CacheEntry?>? Pending { get; }
+    }
+}

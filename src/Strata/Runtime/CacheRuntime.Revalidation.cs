@@ -1,0 +1,200 @@
+using Microsoft.Extensions.Logging;
+
+namespace Strata;
+
+public sealed partial class CacheRuntime
+{
+    /// <summary>
+    /// <c>RevalidateTag(tag, profile)</c>: entries with the tag become stale now (the next read serves them once and
+    /// refreshes them in the background) and expire after the profile's <c>expire</c>. Allowed in endpoints, server
+    /// actions and background services; not while rendering or inside a cached function.
+    /// </summary>
+    /// <param name="tag">The tag.</param>
+    /// <param name="profile">A profile name (e.g. <c>"max"</c>).</param>
+    /// <param name="cancellationToken">Cancels the update.</param>
+    /// <returns>A task that completes when every handler has recorded the change.</returns>
+    /// <exception cref="InvalidOperationException">Called while rendering or inside a cached function.</exception>
+    /// <exception cref="ArgumentException">The profile is not configured.</exception>
+    public Task RevalidateTagAsync(string tag, string profile, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        GuardRevalidation($"RevalidateTag {tag}");
+        if (!_profiles.TryGetValue(profile, out var resolved))
+        {
+            throw new ArgumentException(ErrorMessages.InvalidRevalidateProfile(profile), nameof(profile));
+        }
+
+        return UpdateTagsCoreAsync([tag], new TagDurations(resolved.Expire), resolved.Expire == 0, cancellationToken);
+    }
+
+    /// <summary><c>RevalidateTag(tag, { expire })</c>: like the named-profile form, with explicit durations.</summary>
+    /// <param name="tag">The tag.</param>
+    /// <param name="profile">The profile; only <see cref="CacheLifeProfile.Expire"/> is used.</param>
+    /// <param name="cancellationToken">Cancels the update.</param>
+    /// <returns>A task that completes when every handler has recorded the change.</returns>
+    /// <exception cref="InvalidOperationException">Called while rendering or inside a cached function.</exception>
+    public Task RevalidateTagAsync(string tag, CacheLifeProfile profile, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        GuardRevalidation($"RevalidateTag {tag}");
+        var normalized = CacheLifeValidation.Normalize(profile, "");
+        return UpdateTagsCoreAsync([tag], new TagDurations(normalized.Expire), normalized.Expire == 0, cancellationToken);
+    }
+
+    /// <summary>
+    /// <c>RevalidateTag(tag)</c> without a profile: deprecated in Next.js 16; logs a warning and expires the tag now,
+    /// like <see cref="UpdateTagAsync"/> (but allowed outside server actions).
+    /// </summary>
+    /// <param name="tag">The tag.</param>
+    /// <param name="cancellationToken">Cancels the update.</param>
+    /// <returns>A task that completes when every handler has recorded the change.</returns>
+    /// <exception cref="InvalidOperationException">Called while rendering or inside a cached function.</exception>
+    public Task RevalidateTagAsync(string tag, CancellationToken cancellationToken = default)
+    {
+        GuardRevalidation($"RevalidateTag {tag}");
+        LogRevalidateTagWithoutProfile(ErrorMessages.RevalidateTagWithoutProfile);
+        return UpdateTagsCoreAsync([tag], null, pathWasRevalidated: false, cancellationToken);
+    }
+
+    /// <summary>
+    /// <c>UpdateTag(tag)</c>: entries with the tag expire now; the next read waits for a fresh value. Only in a server
+    /// action, where the page rendered afterwards sees the new data (read-your-own-writes).
+    /// </summary>
+    /// <param name="tag">The tag.</param>
+    /// <param name="cancellationToken">Cancels the update.</param>
+    /// <returns>A task that completes when every handler has recorded the change.</returns>
+    /// <exception cref="InvalidOperationException">Called outside a server action, or inside a cached function.</exception>
+    public Task UpdateTagAsync(string tag, CancellationToken cancellationToken = default)
+    {
+        var ambient = AmbientContext.Current;
+        if (ambient?.Scope is { } scope)
+        {
+            throw new InvalidOperationException(ErrorMessages.RevalidateInCache($"UpdateTag {tag}", ambient.Request?.Route, scope.Kind));
+        }
+
+        if (ambient?.Request is not { Phase: CacheRequestPhase.Action })
+        {
+            throw new InvalidOperationException(ErrorMessages.UpdateTagOutsideAction);
+        }
+
+        return UpdateTagsCoreAsync([tag], null, pathWasRevalidated: true, cancellationToken);
+    }
+
+    /// <summary>
+    /// <c>RevalidatePath(path, type)</c>: expires now every entry read while rendering <paramref name="path"/> (its implicit
+    /// tag). With <paramref name="type"/> <c>"page"</c> the path is a route template (<c>/product/{id}</c>) and every page of
+    /// it is expired; with <c>"layout"</c> everything beneath the path is.
+    /// </summary>
+    /// <param name="path">A path (<c>/product/1</c>) or, with a type, a route template.</param>
+    /// <param name="type"><c>"page"</c>, <c>"layout"</c> or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the update.</param>
+    /// <returns>A task that completes when every handler has recorded the change.</returns>
+    /// <exception cref="InvalidOperationException">Called while rendering or inside a cached function.</exception>
+    public Task RevalidatePathAsync(string path, string? type = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        GuardRevalidation($"RevalidatePath {path}");
+        if (path.Length > StrataDefaults.MaxSoftTagLength)
+        {
+            LogPathTooLong(path.Length, StrataDefaults.MaxSoftTagLength);
+            return Task.CompletedTask;
+        }
+
+        if (type is null && (path.Contains('{', StringComparison.Ordinal) || path.Contains('[', StringComparison.Ordinal)))
+        {
+            LogDynamicPathWithoutType(path);
+        }
+
+        var tags = ImplicitTags.ForRevalidatePath(path, type);
+        return UpdateTagsCoreAsync(tags, null, pathWasRevalidated: true, cancellationToken);
+    }
+
+    /// <summary><c>Refresh()</c>: the page is rendered again after the current server action; tagged caches are untouched.</summary>
+    /// <exception cref="InvalidOperationException">Called outside a server action.</exception>
+    public void Refresh()
+    {
+        var ambient = AmbientContext.Current;
+        if (ambient?.Scope is { } scope)
+        {
+            throw new InvalidOperationException(ErrorMessages.RevalidateInCache("Refresh", ambient.Request?.Route, scope.Kind));
+        }
+
+        if (ambient?.Request is not { Phase: CacheRequestPhase.Action } request)
+        {
+            throw new InvalidOperationException(ErrorMessages.RefreshOutsideAction);
+        }
+
+        request.PathWasRevalidated = true;
+    }
+
+    private void GuardRevalidation(string expression)
+    {
+        var ambient = AmbientContext.Current;
+        if (ambient?.Scope is { } scope)
+        {
+            throw new InvalidOperationException(ErrorMessages.RevalidateInCache(expression, ambient.Request?.Route, scope.Kind));
+        }
+
+        if (ambient?.Request is { Phase: CacheRequestPhase.Render } request)
+        {
+            throw new InvalidOperationException(ErrorMessages.RevalidateDuringRender(expression, request.Route));
+        }
+    }
+
+    private Task UpdateTagsCoreAsync(IReadOnlyList<string> tags, TagDurations? durations, bool pathWasRevalidated, CancellationToken cancellationToken)
+    {
+        foreach (var tag in tags)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(tag, nameof(tags));
+        }
+
+        var request = AmbientContext.Current?.Request;
+        if (request is not null)
+        {
+            request.RecordRevalidated(tags, _clock.NowMs);
+            if (pathWasRevalidated)
+            {
+                request.PathWasRevalidated = true;
+            }
+        }
+
+        if (CacheDebug.Enabled)
+        {
+            CacheDebug.Log(_logger, durations is null ? "EXPIRE TAGS" : "REVALIDATE TAGS", "*", null, default, $"[{string.Join(",", tags)}] expire={durations?.Expire?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "now"}");
+        }
+
+        var task = UpdateAllHandlersAsync(tags, durations, cancellationToken);
+        request?.Track(task);
+        return task;
+    }
+
+    private async Task UpdateAllHandlersAsync(IReadOnlyList<string> tags, TagDurations? durations, CancellationToken cancellationToken)
+    {
+        List<Exception>? errors = null;
+        foreach (var handler in _distinctHandlers)
+        {
+            try
+            {
+                await handler.UpdateTagsAsync(tags, durations, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                (errors ??= []).Add(ex);
+            }
+        }
+
+        if (errors is not null)
+        {
+            throw new AggregateException($"Updating the tags [{string.Join(", ", tags)}] failed in {errors.Count} cache handler(s).", errors);
+        }
+    }
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "{Message}")]
+    private partial void LogRevalidateTagWithoutProfile(string message);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "A path of {Length} characters was passed to \"RevalidatePath\"; paths longer than {Max} characters are ignored.")]
+    private partial void LogPathTooLong(int length, int max);
+
+    [LoggerMessage(EventId = 22, Level = LogLevel.Warning, Message = "A dynamic page path \"{Path}\" was passed to \"RevalidatePath\", but the \"type\" parameter is missing. This has no effect by default, see more info here https://nextjs.org/docs/app/api-reference/functions/revalidatePath")]
+    private partial void LogDynamicPathWithoutType(string path);
+}

@@ -1,0 +1,322 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using System.IO.Hashing;
+using System.Reflection;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Strata;
+
+/// <summary>
+/// The cache engine: handlers by kind, lifetime profiles, the serializer and the clock, and the entry point every cached
+/// function goes through (<see cref="RunAsync{TState, TResult}(CacheFunction, ref CacheKeyBuilder, TState, Func{TState, ValueTask{TResult}})"/>).
+/// One per application, made by <c>AddStrata()</c>; code finds it through <see cref="Current"/>.
+/// </summary>
+public sealed partial class CacheRuntime
+{
+    private static volatile CacheRuntime? s_default;
+
+    private readonly Dictionary<string, ICacheHandler> _handlers;
+    private readonly ICacheHandler[] _distinctHandlers;
+    private readonly Dictionary<string, CacheLifeProfile> _profiles;
+    private readonly CacheLifeProfile _defaultProfile;
+    private readonly ConcurrentDictionary<CacheKey, InFlight> _inflight = new();
+    private readonly ConcurrentDictionary<Task, byte> _background = new();
+    private readonly Clock _clock;
+    private readonly ILogger _logger;
+    private readonly StrataMetrics _metrics;
+    private readonly long _buildSeed;
+
+    /// <summary>Creates a runtime.</summary>
+    /// <param name="options">The options; validated here.</param>
+    /// <param name="handlers">Cache handlers by kind. <c>default</c> is a <see cref="MemoryCacheHandler"/> unless given; <c>remote</c> is the default handler unless given.</param>
+    /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="loggerFactory">Where logs go.</param>
+    /// <param name="meterFactory">Where metrics go; a shared <c>Strata</c> meter when <see langword="null"/>.</param>
+    /// <exception cref="ArgumentException">A profile is invalid, a kind name is invalid, or a handler is given for <c>private</c>.</exception>
+    public CacheRuntime(
+        StrataOptions? options = null,
+        IEnumerable<KeyValuePair<string, ICacheHandler>>? handlers = null,
+        TimeProvider? timeProvider = null,
+        ILoggerFactory? loggerFactory = null,
+        IMeterFactory? meterFactory = null)
+    {
+        options ??= new StrataOptions();
+        Options = options;
+        TimeProvider = timeProvider ?? TimeProvider.System;
+        _clock = new Clock(TimeProvider);
+        loggerFactory ??= NullLoggerFactory.Instance;
+        _logger = loggerFactory.CreateLogger("Strata.Cache");
+        _metrics = meterFactory is null ? StrataMetrics.Shared : new StrataMetrics(meterFactory.Create(StrataMetrics.MeterName));
+        Serializer = options.Serializer ?? new JsonCacheSerializer();
+        if (options.DebugCache)
+        {
+            CacheDebug.Enable();
+        }
+
+        _profiles = BuildProfiles(options);
+        _defaultProfile = _profiles[StrataDefaults.DefaultKind];
+
+        ArgumentOutOfRangeException.ThrowIfNegative(options.CacheMaxMemorySize, nameof(options.CacheMaxMemorySize));
+        _handlers = new Dictionary<string, ICacheHandler>(StringComparer.Ordinal);
+        foreach (var (kind, handler) in handlers ?? [])
+        {
+            ArgumentNullException.ThrowIfNull(handler);
+            ValidateHandlerKind(kind);
+            _handlers[kind] = handler;
+        }
+
+        if (!_handlers.ContainsKey(StrataDefaults.DefaultKind))
+        {
+            _handlers[StrataDefaults.DefaultKind] = new MemoryCacheHandler(
+                options.CacheMaxMemorySize, TimeProvider, loggerFactory.CreateLogger<MemoryCacheHandler>(), _metrics, StrataDefaults.DefaultKind);
+        }
+
+        _handlers.TryAdd(StrataDefaults.RemoteKind, _handlers[StrataDefaults.DefaultKind]);
+        _distinctHandlers = _handlers.Values.Distinct().ToArray();
+
+        BuildId = string.IsNullOrEmpty(options.BuildId) ? DefaultBuildId() : options.BuildId;
+        _buildSeed = (long)XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(BuildId));
+    }
+
+    /// <summary>
+    /// The runtime code uses when no request or <see cref="Use"/> scope names one: the last one <c>AddStrata()</c> built,
+    /// or one you set.
+    /// </summary>
+    public static CacheRuntime? Default
+    {
+        get => s_default;
+        set => s_default = value;
+    }
+
+    /// <summary>The runtime of the current request or <see cref="Use"/> scope, else <see cref="Default"/>.</summary>
+    /// <exception cref="InvalidOperationException">No runtime is configured.</exception>
+    public static CacheRuntime Current => AmbientContext.Current?.Runtime ?? s_default ?? throw new InvalidOperationException(ErrorMessages.NoRuntime);
+
+    /// <summary>The options the runtime was made with.</summary>
+    public StrataOptions Options { get; }
+
+    /// <summary>The build id that starts every key.</summary>
+    public string BuildId { get; }
+
+    /// <summary>The clock.</summary>
+    public TimeProvider TimeProvider { get; }
+
+    /// <summary>The serializer.</summary>
+    public ICacheSerializer Serializer { get; }
+
+    /// <summary>Every lifetime profile by name: the built-in ones and the configured ones.</summary>
+    public IReadOnlyDictionary<string, CacheLifeProfile> Profiles => _profiles;
+
+    /// <summary>The cache kinds that have a handler (<c>private</c> never has one).</summary>
+    public IReadOnlyCollection<string> Kinds => _handlers.Keys;
+
+    internal long NowMs => _clock.NowMs;
+
+    internal ILogger Logger => _logger;
+
+    /// <summary>Makes this runtime the current one for the calling asynchronous flow, until the result is disposed.</summary>
+    /// <returns>Restores the previous runtime when disposed.</returns>
+    public IDisposable Use()
+    {
+        var previous = AmbientContext.Current;
+        AmbientContext.Current = new AmbientContext(this, null, null);
+        return new AmbientRestore(previous);
+    }
+
+    /// <summary>
+    /// Starts a request scope for the calling asynchronous flow (the web layer does this for every HTTP request).
+    /// Dispose it when the request ends.
+    /// </summary>
+    /// <param name="data">The request data behind <c>Cookies()</c>, <c>Headers()</c> and <c>SearchParams()</c>.</param>
+    /// <param name="phase">What revalidation is allowed; <see cref="CacheRequestPhase.Handler"/> by default.</param>
+    /// <param name="route">The route, for error messages.</param>
+    /// <param name="implicitTags">The implicit tags of the request's path.</param>
+    /// <returns>The request scope.</returns>
+    public CacheRequest BeginRequest(IRequestData? data = null, CacheRequestPhase phase = CacheRequestPhase.Handler, string? route = null, IReadOnlyList<string>? implicitTags = null)
+    {
+        var previous = AmbientContext.Current;
+        var request = new CacheRequest(this, data, phase, route, implicitTags, previous);
+        AmbientContext.Current = new AmbientContext(this, request, null);
+        return request;
+    }
+
+    /// <summary>The handler of <paramref name="kind"/>.</summary>
+    /// <param name="kind">The kind.</param>
+    /// <returns>The handler.</returns>
+    /// <exception cref="InvalidOperationException">No handler is registered for the kind (or the kind is <c>private</c>).</exception>
+    public ICacheHandler GetHandler(string kind)
+    {
+        ArgumentNullException.ThrowIfNull(kind);
+        if (kind == StrataDefaults.PrivateKind)
+        {
+            throw new InvalidOperationException("[UseCache(\"private\")] has no cache handler: private results are never stored on the server.");
+        }
+
+        return _handlers.TryGetValue(kind, out var handler) ? handler : throw new InvalidOperationException(ErrorMessages.UnknownKind(kind));
+    }
+
+    /// <summary>Checks that every kind in <paramref name="kinds"/> has a handler (or is <c>private</c>).</summary>
+    /// <param name="kinds">The kinds the application uses; <see cref="CacheKinds.All"/> when <see langword="null"/>.</param>
+    /// <exception cref="InvalidOperationException">Some kinds have no handler; the message lists them and says how to register one.</exception>
+    public void ValidateKinds(IEnumerable<string>? kinds = null)
+    {
+        var missing = (kinds ?? CacheKinds.All).Where(k => k != StrataDefaults.PrivateKind && !_handlers.ContainsKey(k)).Distinct().Order(StringComparer.Ordinal).ToArray();
+        if (missing.Length > 0)
+        {
+            throw new InvalidOperationException(ErrorMessages.UnknownKinds(missing));
+        }
+    }
+
+    /// <summary>A lifetime profile by name.</summary>
+    /// <param name="name">The profile name.</param>
+    /// <returns>The profile.</returns>
+    /// <exception cref="ArgumentException">No such profile; the message suggests the closest name.</exception>
+    public CacheLifeProfile GetProfile(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (_profiles.TryGetValue(name, out var profile))
+        {
+            return profile;
+        }
+
+        throw new ArgumentException(ErrorMessages.UnknownProfile(name, Suggest(name, _profiles.Keys)), nameof(name));
+    }
+
+    /// <summary>Waits until background refreshes and pending handler writes have finished (for tests and graceful shutdown).</summary>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>A task that completes when nothing is pending.</returns>
+    public async Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        while (!_background.IsEmpty)
+        {
+            await Task.WhenAll(_background.Keys).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    internal RuntimeBinding Bind(CacheFunction function)
+    {
+        var handler = function.IsPrivate ? null : GetHandler(function.Kind);
+        var binding = new RuntimeBinding(this, function.Seed ^ _buildSeed, handler);
+        function.Binding = binding;
+        return binding;
+    }
+
+    internal void Track(Task task)
+    {
+        if (task.IsCompleted)
+        {
+            return;
+        }
+
+        _background.TryAdd(task, 0);
+        task.ContinueWith(static (t, state) => ((ConcurrentDictionary<Task, byte>)state!).TryRemove(t, out _), _background, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private static Dictionary<string, CacheLifeProfile> BuildProfiles(StrataOptions options)
+    {
+        var profiles = new Dictionary<string, CacheLifeProfile>(CacheLifeProfile.BuiltIn, StringComparer.Ordinal);
+        foreach (var (name, profile) in options.CacheLife)
+        {
+            if (string.IsNullOrWhiteSpace(name))
+            {
+                throw new ArgumentException("A CacheLife profile name must not be empty.", nameof(options));
+            }
+
+            var normalized = CacheLifeValidation.Normalize(profile ?? throw new ArgumentException($"The CacheLife profile \"{name}\" is null.", nameof(options)), name);
+            if (name == StrataDefaults.DefaultKind)
+            {
+                // A custom default is backfilled from the built-in one (stale 300, revalidate 900, expire never).
+                normalized = CacheLifeValidation.Normalize(
+                    new CacheLifeProfile
+                    {
+                        Stale = normalized.Stale ?? CacheLifeProfile.Default.Stale,
+                        Revalidate = normalized.Revalidate ?? CacheLifeProfile.Default.Revalidate,
+                        Expire = normalized.Expire ?? CacheLifeProfile.Default.Expire,
+                    },
+                    name);
+            }
+
+            profiles[name] = normalized;
+        }
+
+        return profiles;
+    }
+
+    private static void ValidateHandlerKind(string kind)
+    {
+        ArgumentNullException.ThrowIfNull(kind);
+        if (kind == StrataDefaults.PrivateKind)
+        {
+            throw new ArgumentException(ErrorMessages.PrivateHandler, nameof(kind));
+        }
+
+        CacheKinds.Validate(kind);
+    }
+
+    private static string DefaultBuildId()
+    {
+        var assembly = Assembly.GetEntryAssembly();
+        if (assembly is null)
+        {
+            return "development";
+        }
+
+        return assembly.GetName().Name + ":" + assembly.ManifestModule.ModuleVersionId.ToString("N");
+    }
+
+    internal static string? Suggest(string name, IEnumerable<string> candidates)
+    {
+        var trimmed = name.Trim();
+        string? best = null;
+        var bestDistance = int.MaxValue;
+        foreach (var candidate in candidates)
+        {
+            if (candidate == trimmed)
+            {
+                return candidate;
+            }
+
+            var distance = Levenshtein(name.ToLowerInvariant(), candidate.ToLowerInvariant());
+            if (distance < bestDistance)
+            {
+                bestDistance = distance;
+                best = candidate;
+            }
+        }
+
+        return bestDistance <= Math.Max(2, name.Length / 3) ? best : null;
+    }
+
+    private static int Levenshtein(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+
+            (previous, current) = (current, previous);
+        }
+
+        return previous[b.Length];
+    }
+
+    private sealed class InFlight(Task<CacheEntry> task, bool isBackground)
+    {
+        public Task<CacheEntry> Task { get; } = task;
+
+        public bool IsBackground { get; } = isBackground;
+    }
+}

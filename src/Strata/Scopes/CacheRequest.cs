@@ -1,0 +1,263 @@
+using System.Collections.Concurrent;
+
+namespace Strata;
+
+/// <summary>Where in the life of a request code runs: what revalidation is allowed there.</summary>
+public enum CacheRequestPhase
+{
+    /// <summary>An endpoint, a route handler or a background job: <c>RevalidateTag</c> and <c>RevalidatePath</c> are allowed, <c>UpdateTag</c> and <c>Refresh</c> are not.</summary>
+    Handler,
+
+    /// <summary>Rendering a page or component: no revalidation is allowed.</summary>
+    Render,
+
+    /// <summary>A server action (a form post or a <c>[UseServer]</c> function): every revalidation is allowed, and the page rendered afterwards sees fresh data.</summary>
+    Action,
+}
+
+/// <summary>
+/// The request scope (what Next.js's work store holds for one request): request data, the phase, the implicit tags of the
+/// path, per-request dedupe of cached calls, the <c>Memo</c> store, tags revalidated during the request, and what the
+/// response needs to know: the shortest lifetimes of the caches it used and whether it read request data.
+/// Create it with <see cref="CacheRuntime.BeginRequest"/>; dispose it when the request ends.
+/// </summary>
+public sealed class CacheRequest : IDisposable
+{
+    private readonly object _gate = new();
+    private readonly AmbientRestore _restore;
+    private readonly ConcurrentDictionary<string, Task> _refreshedKinds = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Task<long>> _implicitExpiration = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _revalidatedTags = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _tags = new(StringComparer.Ordinal);
+    private readonly List<Task> _pending = [];
+    private MemoStore? _memo;
+    private ConcurrentDictionary<CacheKey, object>? _dedupe;
+    private IReadOnlyList<string> _implicitTags;
+    private double? _stale;
+    private double? _revalidate;
+    private double? _expire;
+
+    internal CacheRequest(CacheRuntime runtime, IRequestData? data, CacheRequestPhase phase, string? route, IReadOnlyList<string>? implicitTags, AmbientContext? previous)
+    {
+        Runtime = runtime;
+        Data = data;
+        Phase = phase;
+        Route = route;
+        _implicitTags = implicitTags ?? [];
+        _restore = new AmbientRestore(previous);
+    }
+
+    /// <summary>The runtime this request belongs to.</summary>
+    public CacheRuntime Runtime { get; }
+
+    /// <summary>The request data behind <c>Cookies()</c>, <c>Headers()</c>, <c>SearchParams()</c>; <see langword="null"/> when there is none.</summary>
+    public IRequestData? Data { get; }
+
+    /// <summary>The route, used in error messages (e.g. <c>/product/{id}</c>).</summary>
+    public string? Route { get; set; }
+
+    /// <summary>The phase: render, action or handler. Decides which revalidation functions may be called.</summary>
+    public CacheRequestPhase Phase { get; set; }
+
+    /// <summary>The implicit tags of the request's path (see <see cref="ImplicitTags"/>); entries read while they are expired are discarded.</summary>
+    public IReadOnlyList<string> ImplicitTags
+    {
+        get => _implicitTags;
+        set
+        {
+            _implicitTags = value ?? [];
+            _implicitExpiration.Clear();
+        }
+    }
+
+    /// <summary>Whether draft mode is on: caches are neither read nor written.</summary>
+    public bool IsDraftMode => Data?.IsDraftMode == true;
+
+    /// <summary>The shortest <c>stale</c> of the caches this request read, or <see langword="null"/> when it read none.</summary>
+    public double? Stale
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _stale;
+            }
+        }
+    }
+
+    /// <summary>The shortest <c>revalidate</c> of the caches this request read, or <see langword="null"/>.</summary>
+    public double? Revalidate
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _revalidate;
+            }
+        }
+    }
+
+    /// <summary>The shortest <c>expire</c> of the caches this request read, or <see langword="null"/>.</summary>
+    public double? Expire
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _expire;
+            }
+        }
+    }
+
+    /// <summary>Whether the request read a cache directly.</summary>
+    public bool UsedCache { get; private set; }
+
+    /// <summary>Whether the request read request data (cookies, headers, search params) or called <c>Connection()</c> outside caches: its response is dynamic.</summary>
+    public bool UsedRequestData { get; private set; }
+
+    /// <summary>Whether a private cache was used: part of the response is per user.</summary>
+    public bool UsedPrivateCache { get; private set; }
+
+    /// <summary>Whether <c>UpdateTag</c>, <c>RevalidatePath</c> or <c>Refresh</c> ran: the page must be rendered again with fresh data.</summary>
+    public bool PathWasRevalidated { get; internal set; }
+
+    /// <summary>The tags of the caches this request read.</summary>
+    public IReadOnlyCollection<string> Tags
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _tags.ToArray();
+            }
+        }
+    }
+
+    /// <summary>The tags revalidated during this request.</summary>
+    public IReadOnlyCollection<string> RevalidatedTags
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _revalidatedTags.Keys.ToArray();
+            }
+        }
+    }
+
+    internal MemoStore Memo => LazyInitializer.EnsureInitialized(ref _memo);
+
+    internal ConcurrentDictionary<CacheKey, object> Dedupe => LazyInitializer.EnsureInitialized(ref _dedupe);
+
+    /// <summary>Waits for the work this request started that must finish before the response ends: tag updates.</summary>
+    /// <returns>A task that completes when they are done.</returns>
+    public Task CompleteAsync()
+    {
+        Task[] pending;
+        lock (_gate)
+        {
+            pending = _pending.ToArray();
+            _pending.Clear();
+        }
+
+        return pending.Length == 0 ? Task.CompletedTask : Task.WhenAll(pending);
+    }
+
+    /// <summary>Ends the request scope: the ambient context returns to what it was before <see cref="CacheRuntime.BeginRequest"/>.</summary>
+    public void Dispose() => _restore.Dispose();
+
+    internal void Record(CacheEntry entry, bool isPrivate)
+    {
+        lock (_gate)
+        {
+            UsedCache = true;
+            UsedPrivateCache |= isPrivate;
+            _stale = Math.Min(_stale ?? double.MaxValue, entry.Stale);
+            _revalidate = Math.Min(_revalidate ?? double.MaxValue, Math.Max(entry.Revalidate, 0));
+            _expire = Math.Min(_expire ?? double.MaxValue, entry.Expire);
+            foreach (var tag in entry.TagArray)
+            {
+                _tags.Add(tag);
+            }
+        }
+    }
+
+    internal void MarkRequestData() => UsedRequestData = true;
+
+    internal void Track(Task task)
+    {
+        lock (_gate)
+        {
+            _pending.Add(task);
+        }
+    }
+
+    internal void RecordRevalidated(IEnumerable<string> tags, long now)
+    {
+        lock (_gate)
+        {
+            foreach (var tag in tags)
+            {
+                _revalidatedTags[tag] = now;
+            }
+        }
+
+        // Later reads in this request must see fresh values, not what an earlier read deduplicated.
+        _dedupe?.Clear();
+    }
+
+    internal Task EnsureTagsRefreshedAsync(string kind, ICacheHandler handler)
+    {
+        if (_refreshedKinds.TryGetValue(kind, out var done))
+        {
+            return done;
+        }
+
+        return _refreshedKinds.GetOrAdd(kind, static (_, h) => h.RefreshTagsAsync().AsTask(), handler);
+    }
+
+    /// <summary>Whether an entry must be treated as missing: an implicit tag expired after it was made, or one of its tags was revalidated during this request.</summary>
+    internal async ValueTask<bool> ShouldDiscardAsync(CacheEntry entry, string kind, ICacheHandler handler)
+    {
+        if (_implicitTags.Count > 0)
+        {
+            var expiration = await _implicitExpiration.GetOrAdd(kind, static (_, arg) => GetExpirationAsync(arg.handler, arg.tags), (handler, tags: _implicitTags)).ConfigureAwait(false);
+            if (entry.Timestamp <= expiration)
+            {
+                return true;
+            }
+        }
+
+        lock (_gate)
+        {
+            if (_revalidatedTags.Count == 0)
+            {
+                return false;
+            }
+
+            foreach (var tag in entry.TagArray)
+            {
+                if (_revalidatedTags.TryGetValue(tag, out var at) && at >= entry.Timestamp)
+                {
+                    return true;
+                }
+            }
+
+            foreach (var tag in _implicitTags)
+            {
+                if (_revalidatedTags.TryGetValue(tag, out var at) && at >= entry.Timestamp)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static async Task<long> GetExpirationAsync(ICacheHandler handler, IReadOnlyList<string> tags)
+    {
+        var expiration = await handler.GetExpirationAsync(tags).ConfigureAwait(false);
+        return expiration == long.MaxValue ? 0 : expiration; // "Infinity": the handler checks soft tags in get itself
+    }
+}
