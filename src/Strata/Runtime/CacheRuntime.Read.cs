@@ -201,6 +201,10 @@ public sealed partial class CacheRuntime
         var entry = prefetch.HasEntry
             ? prefetch.Entry
             : await (prefetch.Pending ?? handler.GetAsync(key, request?.ImplicitTags ?? NoTags).AsTask()).ConfigureAwait(false);
+        if (CacheDebug.Enabled)
+        {
+            CacheDebug.Log(_logger, "GET", function.Kind, function, key, entry is null ? "(no entry)" : "(entry from " + entry.Timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")");
+        }
         if (entry is not null && request is not null && await request.ShouldDiscardAsync(entry, function.Kind, handler).ConfigureAwait(false))
         {
             if (CacheDebug.Enabled)
