@@ -165,7 +165,7 @@ internal static class CacheRules
 
         if (includeWarnings && result is not null && ImmutabilityRules.WhyMutable(result, s) is { } why)
         {
-            yield return new Finding(Descriptors.MutableResult, ReturnTypeLocation(method) ?? location,
+            yield return new Finding(Descriptors.MutableResult, ResultTypeLocation(method) ?? location,
                 new object?[] { name, result.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat), why });
         }
     }
@@ -256,6 +256,11 @@ internal static class CacheRules
 
     private static Location? ReturnTypeLocation(IMethodSymbol method) =>
         method.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is MethodDeclarationSyntax syntax ? syntax.ReturnType.GetLocation() : null;
+
+    private static Location? ResultTypeLocation(IMethodSymbol method) =>
+        method.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is MethodDeclarationSyntax { ReturnType: GenericNameSyntax { TypeArgumentList.Arguments: { Count: 1 } arguments } }
+            ? arguments[0].GetLocation()
+            : ReturnTypeLocation(method);
 
     private static Location? ParameterTypeLocation(IParameterSymbol parameter) =>
         parameter.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is ParameterSyntax { Type: { } type } ? type.GetLocation() : null;

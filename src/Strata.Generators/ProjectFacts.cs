@@ -40,7 +40,7 @@ internal sealed class ProjectFacts
                 switch (node)
                 {
                     case InvocationExpressionSyntax invocation when NameOf(invocation.Expression) is { } method:
-                        if (method.EndsWith("CacheHandler", StringComparison.Ordinal) && FirstString(invocation.ArgumentList) is { } kind)
+                        if (method.EndsWith("CacheHandler", StringComparison.Ordinal) && AnyString(invocation.ArgumentList) is { } kind)
                         {
                             kinds.Add(kind);
                         }
@@ -86,6 +86,9 @@ internal sealed class ProjectFacts
         arguments?.Arguments.FirstOrDefault()?.Expression is LiteralExpressionSyntax literal && literal.IsKind(SyntaxKind.StringLiteralExpression)
             ? literal.Token.ValueText
             : null;
+
+    private static string? AnyString(ArgumentListSyntax arguments) =>
+        arguments.Arguments.Select(a => a.Expression).OfType<LiteralExpressionSyntax>().FirstOrDefault(l => l.IsKind(SyntaxKind.StringLiteralExpression))?.Token.ValueText;
 
     private static bool IsInCacheLifeInitializer(ImplicitElementAccessSyntax access) =>
         access.Parent?.Parent is InitializerExpressionSyntax { Parent: AssignmentExpressionSyntax { Left: var left } } && NameOf(left) == "CacheLife";
