@@ -135,3 +135,23 @@ public class Inventory
         return _db.Query() + Warehouse;
     }
 }
+
+/// <summary>Holds a cached body until the test opens it.</summary>
+public sealed class Gate
+{
+    private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task Opened => _open.Task;
+
+    public void Open() => _open.TrySetResult();
+}
+
+public class Feed(AppDb db, Gate gate)
+{
+    [UseCache]
+    public virtual async Task<int> Latest(string topic, CancellationToken cancellationToken)
+    {
+        await gate.Opened.WaitAsync(cancellationToken);
+        return db.Query();
+    }
+}
