@@ -53,7 +53,7 @@ internal sealed class CachedServiceReplacement(IServiceCollection services)
                     $"Register the type instead (services.AddSingleton<{Name(descriptor.ServiceType)}, {Name(instance.GetType())}>()), " +
                     $"or create the generated cached subclass {Name(cachedOfInstance)} instead of {Name(instance.GetType())}.");
             }
-            else if (Factory(descriptor) is { } factory && factory.Target is not CheckedFactory && CachedTypeOf(descriptor.ServiceType) is { } cachedOfService)
+            else if (Factory(descriptor) is not null && CachedTypeOf(descriptor.ServiceType) is { } cachedOfService)
             {
                 problems.Add(
                     $"{registration} is registered with a factory, which Strata cannot replace, so the {Name(descriptor.ServiceType)} it builds is not cached. " +
