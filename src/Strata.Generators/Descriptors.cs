@@ -2,18 +2,16 @@ using Microsoft.CodeAnalysis;
 
 namespace Strata.Generators;
 
-/// <summary>Every diagnostic of Strata's analyzers. Ids are stable; each has a page under docs/diagnostics/.</summary>
+/// <summary>Every diagnostic of Strata's analyzers. Ids are stable; each has a page under docs/diagnostics/ (no help link yet: the docs have no public address).</summary>
 internal static class Descriptors
 {
     private const string Category = "Strata";
 
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
-        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink(id));
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
     private static DiagnosticDescriptor Warning(string id, string title, string message) =>
-        new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpLink(id));
-
-    private static string HelpLink(string id) => $"https://github.com/strata-dotnet/strata/blob/main/docs/diagnostics/{id}.md";
+        new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
 
     public static readonly DiagnosticDescriptor NotAsync = Error(
         "STRATA001",
