@@ -49,6 +49,9 @@ public static class CachedTypes
     /// <param name="type">A type whose module may hold generated code.</param>
     internal static void EnsureModuleInitialized(Type type)
     {
-        System.Runtime.CompilerServices.RuntimeHelpers.RunModuleConstructor(type.Module.ModuleHandle);
+        if (!type.Assembly.IsDynamic)
+        {
+            System.Runtime.CompilerServices.RuntimeHelpers.RunModuleConstructor(type.Module.ModuleHandle);
+        }
     }
 }
