@@ -105,6 +105,30 @@ public sealed class ReadingTests
     }
 
     [Fact]
+    public async Task ARunCancelledByTheCallerWhoStartedIt_DoesNotFailTheCallersWhoJoinedIt()
+    {
+        using var t = new TestRuntime();
+        var calls = new Counter();
+        var gate = new Gate();
+        var get = Function(async (string id, CancellationToken token) =>
+        {
+            calls.Next();
+            await gate.WaitAsync().WaitAsync(token);
+            return id;
+        });
+        using var source = new CancellationTokenSource();
+
+        var cancelled = get("a", source.Token);
+        var joined = get("a", CancellationToken.None);
+        await source.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
+        gate.Open();
+
+        Assert.Equal("a", await joined);
+        Assert.Equal(2, calls.Count);
+    }
+
+    [Fact]
     public async Task AFailedBackgroundRefresh_KeepsServingTheStaleValue_AndLogsAWarning()
     {
         using var t = new TestRuntime();
