@@ -246,6 +246,15 @@ internal sealed class ClosureInfo
                 continue;
             }
 
+            if (value is not null && KeyTypeInfo.Get(value.GetType()) is { Kind: KeyTypeKind.Unsupported, IsService: true })
+            {
+                // A captured service (a DbContext, a repository...) is shared infrastructure, like a module import in
+                // JavaScript or the instance of a [UseCache] method: it is not part of the key.
+                writer.WriteByte(KeyEncoder.Service);
+                description?.Append(description[^1] == '(' ? "" : ", ").Append(name).Append("=<service>");
+                continue;
+            }
+
             KeyEncoder.WriteValue(ref writer, value, new EncodeContext(name, captured: true));
             description?.Append(description[^1] == '(' ? "" : ", ").Append(name).Append('=').Append(KeyEncoder.Describe(value));
         }

@@ -50,6 +50,7 @@ internal static class KeyEncoder
     internal const byte Set = 0x52;
     internal const byte Object = 0x60;
     internal const byte Closure = 0x61;
+    internal const byte Service = 0x7E;
     internal const byte PassThrough = 0x7F;
 
     private const int MaxDepth = 64;
