@@ -63,15 +63,10 @@ internal static class KeyEncoder
             return;
         }
 
-        writer.WriteByte(String);
-        writer.WriteStringPayload(value);
+        writer.WriteTaggedString(String, value);
     }
 
-    public static void WriteInt32(ref KeyWriter writer, int value)
-    {
-        writer.WriteByte(Int32);
-        writer.WriteInt32(value);
-    }
+    public static void WriteInt32(ref KeyWriter writer, int value) => writer.WriteTaggedInt32(Int32, value);
 
     public static void WriteInt64(ref KeyWriter writer, long value)
     {
