@@ -2,13 +2,12 @@ namespace Strata;
 
 /// <summary>
 /// Unix milliseconds from a <see cref="TimeProvider"/>. <see cref="StampMs"/> (entry timestamps, tag invalidations) always
-/// asks the provider. <see cref="ReadMs"/> (freshness checks on every read) takes a cheaper path for the system clock:
-/// the monotonic tick count, re-based on the wall clock every second, so a hit does not pay for a wall-clock read.
+/// asks the provider. <see cref="ReadMs"/> (freshness checks on every read) takes a cheaper path for the system clock: a
+/// value a background thread refreshes every few milliseconds, so a hit does not pay for a clock read. A fake
+/// <see cref="TimeProvider"/> is always asked directly, so tests control time exactly.
 /// </summary>
 internal sealed class Clock(TimeProvider time)
 {
-    private static volatile Base s_base = new(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), Environment.TickCount64);
-
     private readonly bool _isSystem = ReferenceEquals(time, TimeProvider.System);
 
     public TimeProvider TimeProvider { get; } = time;
@@ -16,23 +15,32 @@ internal sealed class Clock(TimeProvider time)
     /// <summary>The time to stamp entries and invalidations with: exactly what the provider says.</summary>
     public long StampMs => TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
 
-    /// <summary>The time to compare lifetimes with: within a few milliseconds of <see cref="StampMs"/>.</summary>
-    public long ReadMs => _isSystem ? SystemReadMs() : TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+    /// <summary>The time to compare lifetimes with: at most a few milliseconds behind <see cref="StampMs"/>.</summary>
+    public long ReadMs => _isSystem ? SystemClock.NowMs : TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+}
 
-    private static long SystemReadMs()
+/// <summary>The system time in Unix milliseconds, refreshed by a background thread every <see cref="Period"/> ms.</summary>
+internal static class SystemClock
+{
+    public const int Period = 4;
+
+    private static long s_now = Start();
+
+    public static long NowMs => Volatile.Read(ref s_now);
+
+    private static long Start()
     {
-        var current = s_base;
-        var tick = Environment.TickCount64;
-        var elapsed = tick - current.Tick;
-        if ((ulong)elapsed > 1000)
-        {
-            current = new Base(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), tick);
-            s_base = current;
-            return current.UnixMs;
-        }
-
-        return current.UnixMs + elapsed;
+        var thread = new Thread(Run) { IsBackground = true, Name = "Strata clock" };
+        thread.Start();
+        return DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
     }
 
-    private sealed record Base(long UnixMs, long Tick);
+    private static void Run()
+    {
+        while (true)
+        {
+            Thread.Sleep(Period);
+            Volatile.Write(ref s_now, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        }
+    }
 }
