@@ -1,0 +1,55 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Strata.AspNetCore.Tests.TestApp;
+
+namespace Strata.AspNetCore.Tests.Support;
+
+/// <summary>The test app (TestApp/) on a TestServer, with a fake clock in place of <see cref="TimeProvider"/> and a fresh build id.</summary>
+public sealed class TestAppFactory : WebApplicationFactory<Program>
+{
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
+
+    public Probe Probe => Services.GetRequiredService<Probe>();
+
+    public ProductStore Store => Services.GetRequiredService<ProductStore>();
+
+    public CacheRuntime Runtime => Services.GetRequiredService<CacheRuntime>();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Production");
+        builder.UseContentRoot(AppContext.BaseDirectory);
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Time);
+            services.Configure<StrataOptions>(o => o.BuildId = "test-" + Guid.NewGuid().ToString("N"));
+        });
+    }
+
+    public void Advance(double seconds) => Time.Advance(TimeSpan.FromSeconds(seconds));
+}
+
+/// <summary>Reads what a test needs from a page.</summary>
+public static partial class Html
+{
+    /// <summary>The decoded text of the element with the id.</summary>
+    public static string Text(string html, string id)
+    {
+        var match = Regex.Match(html, $"id=\"{Regex.Escape(id)}\"[^>]*>(.*?)</", RegexOptions.Singleline);
+        Assert.True(match.Success, $"no element with id=\"{id}\" in:\n{html}");
+        return WebUtility.HtmlDecode(Regex.Replace(match.Groups[1].Value, "<[^>]+>", ""));
+    }
+
+    public static bool Has(string html, string id) => html.Contains($"id=\"{id}\"", StringComparison.Ordinal);
+
+    public static string Value(HttpResponseMessage response, string header) =>
+        response.Headers.TryGetValues(header, out var values) ? string.Join(", ", values)
+        : response.Content.Headers.TryGetValues(header, out var content) ? string.Join(", ", content) : "";
+
+    public static string CacheControl(HttpResponseMessage response) => response.Headers.CacheControl?.ToString() ?? "";
+}
