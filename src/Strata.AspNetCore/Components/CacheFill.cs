@@ -14,7 +14,7 @@ namespace Strata.AspNetCore.Components;
 /// NavigationManager set to the request's address), so the same fill also works as a background refresh after the request
 /// that started it has ended, and cannot pick up request-scoped state.
 /// </summary>
-internal sealed class CacheFill(CachedComponentType type, Dictionary<string, object?> parameters, IServiceScopeFactory scopes, string? baseUri, string? uri)
+internal sealed class CacheFill(CachedComponentType type, Dictionary<string, object?> parameters, IServiceScopeFactory scopes, string? baseUri, string? uri, string? route)
 {
     public async ValueTask<CachedHtml> RenderAsync()
     {
@@ -37,7 +37,7 @@ internal sealed class CacheFill(CachedComponentType type, Dictionary<string, obj
             }
         }
 
-        var activator = new FillActivator(type, services, scopes, baseUri, uri);
+        var activator = new FillActivator(type, services, scopes, baseUri, uri, route);
         await using var renderer = new FillRenderer(new FillServices(services, activator), services.GetRequiredService<ILoggerFactory>(), type);
         var html = await renderer.Dispatcher.InvokeAsync(async () =>
         {
@@ -60,7 +60,7 @@ internal sealed class CacheFill(CachedComponentType type, Dictionary<string, obj
     /// Creates the components of a fill: the real component at the root; nested <c>[UseCache]</c> components as cached
     /// components again (their entries nest in this one); and refuses components whose output depends on the request.
     /// </summary>
-    private sealed class FillActivator(CachedComponentType type, IServiceProvider services, IServiceScopeFactory scopes, string? baseUri, string? uri) : IComponentActivator
+    private sealed class FillActivator(CachedComponentType type, IServiceProvider services, IServiceScopeFactory scopes, string? baseUri, string? uri, string? route) : IComponentActivator
     {
         private bool _rootCreated;
 
@@ -80,14 +80,12 @@ internal sealed class CacheFill(CachedComponentType type, Dictionary<string, obj
 
             if (info.RequestDataReason is { } reason && !type.IsPrivate)
             {
-                throw new InvalidOperationException(WebErrorMessages.RequestDataComponentInCache(null, type.Name, type.Kind, info.Name, reason));
+                throw new InvalidOperationException(WebErrorMessages.RequestDataComponentInCache(route, type.Name, type.Kind, info.Name, reason));
             }
 
             if (info.UseCache is not null)
             {
-                var cached = info.Cached;
-                cached.Validate(null);
-                return CachedComponent.Create(cached, scopes, null, baseUri, uri);
+                return CachedComponent.Create(info.Cached, scopes, null, baseUri, uri, route);
             }
 
             return info.Create(services);

@@ -19,14 +19,16 @@ internal class CachedComponent : IComponent
     private readonly StrataWebRequest? _web;
     private readonly string? _baseUri;
     private readonly string? _uri;
+    private readonly string? _route;
     private readonly RenderFragment _render;
     private RenderHandle _handle;
     private Dictionary<string, object?>? _parameters;
     private CachedHtml? _html;
     private bool _tracked;
 
-    public CachedComponent(CachedComponentType type, IServiceScopeFactory scopes, StrataWebRequest? web, string? baseUri, string? uri)
+    public CachedComponent(CachedComponentType type, IServiceScopeFactory scopes, StrataWebRequest? web, string? baseUri, string? uri, string? route)
     {
+        _route = route;
         _type = type;
         _scopes = scopes;
         _web = web;
@@ -35,13 +37,14 @@ internal class CachedComponent : IComponent
         _render = Render;
     }
 
-    public static CachedComponent Create(CachedComponentType type, IServiceScopeFactory scopes, StrataWebRequest? web, string? baseUri, string? uri) =>
-        type.IsStreaming ? new StreamingCachedComponent(type, scopes, web, baseUri, uri) : new CachedComponent(type, scopes, web, baseUri, uri);
+    public static CachedComponent Create(CachedComponentType type, IServiceScopeFactory scopes, StrataWebRequest? web, string? baseUri, string? uri, string? route) =>
+        type.IsStreaming ? new StreamingCachedComponent(type, scopes, web, baseUri, uri, route) : new CachedComponent(type, scopes, web, baseUri, uri, route);
 
     public void Attach(RenderHandle renderHandle) => _handle = renderHandle;
 
     public Task SetParametersAsync(ParameterView parameters)
     {
+        _type.Validate(_route);
         var values = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
         foreach (var parameter in parameters)
         {
@@ -76,11 +79,14 @@ internal class CachedComponent : IComponent
         catch (CacheKeyException ex)
         {
             key.Dispose();
-            throw new CacheKeyException(WebErrorMessages.ParameterNotKeyable(_type.Name, ex.Message), ex.ParamName ?? "", ex.Path, ex.OffendingType);
+            var message = ex.ParamName is { } name && ex.Message.EndsWith($" (Parameter '{name}')", StringComparison.Ordinal)
+                ? ex.Message[..^$" (Parameter '{name}')".Length]
+                : ex.Message;
+            throw new CacheKeyException(WebErrorMessages.ParameterNotKeyable(_type.Name, message), ex.ParamName ?? "", ex.Path, ex.OffendingType);
         }
 
         var runtime = _web?.Request.Runtime ?? CacheRuntime.Current;
-        var fill = new CacheFill(_type, _parameters!, _scopes, _baseUri, _uri);
+        var fill = new CacheFill(_type, _parameters!, _scopes, _baseUri, _uri, _route);
         return runtime.RunAsync(_type.Function, ref key, fill, static f => f.RenderAsync());
     }
 
@@ -133,5 +139,5 @@ internal class CachedComponent : IComponent
 
 /// <summary>The same, for components marked <c>[StreamRendering]</c>: Blazor reads the attribute from the instance's type.</summary>
 [StreamRendering]
-internal sealed class StreamingCachedComponent(CachedComponentType type, IServiceScopeFactory scopes, StrataWebRequest? web, string? baseUri, string? uri)
-    : CachedComponent(type, scopes, web, baseUri, uri);
+internal sealed class StreamingCachedComponent(CachedComponentType type, IServiceScopeFactory scopes, StrataWebRequest? web, string? baseUri, string? uri, string? route)
+    : CachedComponent(type, scopes, web, baseUri, uri, route);

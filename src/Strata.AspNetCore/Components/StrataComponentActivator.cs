@@ -30,9 +30,7 @@ internal sealed class StrataComponentActivator(IServiceProvider services, ICompo
 
             if (info.UseCache is not null)
             {
-                var cached = info.Cached;
-                cached.Validate(web.Request.Route);
-                return CachedComponent.Create(cached, services.GetRequiredService<IServiceScopeFactory>(), web, web.BaseUri, web.Uri);
+                return CachedComponent.Create(info.Cached, services.GetRequiredService<IServiceScopeFactory>(), web, web.BaseUri, web.Uri, web.Request.Route);
             }
         }
 

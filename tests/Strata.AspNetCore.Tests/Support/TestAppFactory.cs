@@ -32,6 +32,8 @@ public sealed class TestAppFactory : WebApplicationFactory<Program>
     }
 
     public void Advance(double seconds) => Time.Advance(TimeSpan.FromSeconds(seconds));
+
+    public Browser Browser() => new(CreateClient());
 }
 
 /// <summary>Reads what a test needs from a page.</summary>
@@ -51,5 +53,48 @@ public static partial class Html
         response.Headers.TryGetValues(header, out var values) ? string.Join(", ", values)
         : response.Content.Headers.TryGetValues(header, out var content) ? string.Join(", ", content) : "";
 
-    public static string CacheControl(HttpResponseMessage response) => response.Headers.CacheControl?.ToString() ?? "";
+    /// <summary>The Cache-Control header exactly as sent (not re-formatted by HttpClient).</summary>
+    public static string CacheControl(HttpResponseMessage response) =>
+        response.Headers.NonValidated.TryGetValues("Cache-Control", out var values) ? string.Join(", ", values) : "";
+}
+
+/// <summary>A client of the test app that reads pages as text.</summary>
+public sealed class Browser(HttpClient client)
+{
+    public HttpClient Client { get; } = client;
+
+    public async Task<string> Get(string url)
+    {
+        using var response = await Client.GetAsync(url);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"GET {url} -> {(int)response.StatusCode}\n{body}");
+        return body;
+    }
+
+    public async Task<string> Text(string url, string id) => Html.Text(await Get(url), id);
+
+    public async Task Post(string url)
+    {
+        using var response = await Client.PostAsync(url, null);
+        Assert.True(response.IsSuccessStatusCode, $"POST {url} -> {(int)response.StatusCode}\n{await response.Content.ReadAsStringAsync()}");
+    }
+
+    /// <summary>Submits the form of a page as a browser would: its hidden fields (handler name, antiforgery token) plus <paramref name="fields"/>.</summary>
+    public async Task<string> SubmitForm(string url, params (string Name, string Value)[] fields)
+    {
+        var page = await Get(url);
+        var values = new List<KeyValuePair<string, string>>();
+        foreach (Match input in Regex.Matches(page, "<input[^>]*type=\"hidden\"[^>]*>"))
+        {
+            var name = Regex.Match(input.Value, "name=\"([^\"]*)\"").Groups[1].Value;
+            var value = Regex.Match(input.Value, "value=\"([^\"]*)\"").Groups[1].Value;
+            values.Add(new(name, WebUtility.HtmlDecode(value)));
+        }
+
+        values.AddRange(fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value)));
+        using var response = await Client.PostAsync(url, new FormUrlEncodedContent(values));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"POST {url} -> {(int)response.StatusCode}\n{body}");
+        return body;
+    }
 }
