@@ -126,14 +126,4 @@ public sealed class RevalidationTests
 
         Assert.Equal("Kettle", await browser.Text("/edit/1", "product-name"));
     }
-
-    [Fact]
-    public async Task Endpoint_CallingACachedFunctionTwice_GetsTheSameValue()
-    {
-        using var app = new TestAppFactory();
-
-        var body = await app.Browser().Get("/api/cached");
-
-        Assert.Matches("\\{\"first\":(\\d+),\"second\":\\1\\}", body);
-    }
 }

@@ -13,6 +13,13 @@ public static class TestEndpoints
         return Interlocked.Increment(ref s_calls);
     });
 
+    private static readonly Func<Task<int>> TaggedValue = Function(async () =>
+    {
+        CacheTag("api-value");
+        await Task.Yield();
+        return Interlocked.Increment(ref s_calls);
+    });
+
     public static void Map(WebApplication app)
     {
         app.MapPost("/api/revalidate-tag/{tag}", async (string tag) =>
@@ -41,6 +48,8 @@ public static class TestEndpoints
         });
 
         app.MapGet("/api/cached", async () => new { first = await CachedValue("x"), second = await CachedValue("x") });
+
+        app.MapGet("/api/tagged", async () => new { value = await TaggedValue() });
 
         app.MapGet("/api/cookies", () => new { count = Cookies().Count });
     }
