@@ -126,4 +126,52 @@ public sealed class RevalidationTests
 
         Assert.Equal("Kettle", await browser.Text("/edit/1", "product-name"));
     }
+
+    [Fact]
+    public async Task RevalidateTagWithProfile_ServesTheStaleHtmlOnce_ThenTheRefreshedHtml()
+    {
+        using var app = new TestAppFactory();
+        var browser = app.Browser();
+        await browser.Get("/greet/ann/1");
+
+        await browser.Post("/api/revalidate-tag-max/greeting-ann");
+        var stale = await browser.Text("/greet/ann/1", "greeting");
+        await app.Runtime.FlushAsync(); // the background refresh, after its request ended
+        var refreshed = await browser.Text("/greet/ann/1", "greeting");
+
+        Assert.Equal("Hello ann (1), render #1", stale);
+        Assert.Equal("Hello ann (1), render #2", refreshed);
+    }
+
+    [Fact]
+    public async Task DraftMode_BypassesCachedComponents_UntilItIsTurnedOff()
+    {
+        using var app = new TestAppFactory();
+        var browser = app.Browser();
+        await browser.Get("/greet/ann/1");
+
+        await browser.Post("/api/draft/on");
+        var draft1 = await browser.Text("/greet/ann/1", "greeting");
+        var draft2 = await browser.Text("/greet/ann/1", "greeting");
+        await browser.Post("/api/draft/off");
+        var after = await browser.Text("/greet/ann/1", "greeting");
+
+        Assert.Equal("Hello ann (1), render #2", draft1);
+        Assert.Equal("Hello ann (1), render #3", draft2);
+        Assert.Equal("Hello ann (1), render #1", after);
+    }
+
+    [Fact]
+    public async Task DraftModeCookie_CannotBeForged()
+    {
+        using var app = new TestAppFactory();
+        var client = app.CreateClient(new() { HandleCookies = false });
+        await client.GetAsync("/greet/ann/1");
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/greet/ann/1");
+        request.Headers.Add("Cookie", "__strata_draft=on");
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal("Hello ann (1), render #1", Html.Text(await response.Content.ReadAsStringAsync(), "greeting"));
+    }
 }

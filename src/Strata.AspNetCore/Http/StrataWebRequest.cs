@@ -89,7 +89,7 @@ internal sealed class StrataWebRequest(HttpContext context, CacheRequest request
         var response = HttpContext.Response;
         var html = response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true;
         var usedCache = Request.UsedCache;
-        var dynamic = IsDynamic(response, out _);
+        var dynamic = IsDynamic(response);
         if (html && usedCache)
         {
             response.Headers[StaleTimeHeader] = Seconds(Request.Stale ?? StrataDefaults.DefaultStaleSeconds);
@@ -125,19 +125,10 @@ internal sealed class StrataWebRequest(HttpContext context, CacheRequest request
         return Task.CompletedTask;
     }
 
-    /// <summary>Whether the response depends on the request: it read request data, used a private cache, is a form post, streams, or is in draft mode.</summary>
-    public bool IsDynamic(HttpResponse response, out string reason)
-    {
-        reason =
-            Request.UsedRequestData ? "it read request data (Cookies(), Headers(), SearchParams() or Connection())" :
-            Request.UsedPrivateCache ? "it used a [UseCache(\"private\")] cache" :
-            DynamicReason is { } r ? r :
-            Request.Phase == CacheRequestPhase.Action ? "it answers a form post" :
-            Request.IsDraftMode ? "draft mode is on" :
-            Volatile.Read(ref _pending) > 0 || response.Headers.ContentEncoding == "identity" ? "it streams parts that are still being rendered" :
-            "";
-        return reason.Length > 0;
-    }
+    /// <summary>Whether the response depends on the request: it read request data, used a private cache, is a form post, is in draft mode, or streams parts that are still being rendered.</summary>
+    public bool IsDynamic(HttpResponse response) =>
+        Request.UsedRequestData || Request.UsedPrivateCache || DynamicReason is not null || Request.Phase == CacheRequestPhase.Action || Request.IsDraftMode ||
+        Volatile.Read(ref _pending) > 0 || response.Headers.ContentEncoding == "identity";
 
     private bool IsPublicCandidate(HttpResponse response)
     {

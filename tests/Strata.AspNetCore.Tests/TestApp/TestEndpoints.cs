@@ -28,6 +28,26 @@ public static class TestEndpoints
             return Results.Ok(new { revalidated = tag });
         });
 
+        app.MapPost("/api/revalidate-tag-max/{tag}", async (string tag) =>
+        {
+            await RevalidateTag(tag, "max");
+            return Results.Ok(new { revalidated = tag, profile = "max" });
+        });
+
+        app.MapPost("/api/draft/{state}", (string state) =>
+        {
+            if (state == "on")
+            {
+                DraftMode().Enable();
+            }
+            else
+            {
+                DraftMode().Disable();
+            }
+
+            return Results.Ok(new { draft = DraftMode().IsEnabled });
+        });
+
         app.MapPost("/api/revalidate-path", async (string path, string? type) =>
         {
             await RevalidatePath(path, type);
