@@ -9,8 +9,8 @@ namespace Strata.AspNetCore.Components;
 /// <summary>
 /// The component activator Strata puts in front of Blazor's (or the application's): it returns a
 /// <see cref="CachedComponent"/> for <c>[UseCache]</c> types, and notes when a component's output depends on request data
-/// the engine cannot see, so that the page is not sent as publicly cacheable. Outside an HTTP request (an interactive
-/// circuit) components are created as usual.
+/// the engine cannot see, so that the page is not sent as publicly cacheable. Caching applies to server-side rendering
+/// of Razor component endpoints; in an interactive circuit components are created as usual (and stay interactive).
 /// </summary>
 internal sealed class StrataComponentActivator(IServiceProvider services, IComponentActivator? inner, IHttpContextAccessor? accessor) : IComponentActivator
 {
@@ -21,7 +21,7 @@ internal sealed class StrataComponentActivator(IServiceProvider services, ICompo
     {
         var info = ComponentTypeInfo.Get(componentType);
         var web = Web;
-        if (web is not null)
+        if (web is { IsComponentEndpoint: true })
         {
             if (info.RequestDataReason is { } reason)
             {

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Components.Endpoints;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 
 namespace Strata.AspNetCore.Http;
@@ -9,7 +10,7 @@ namespace Strata.AspNetCore.Http;
 /// The request scope (<c>app.UseStrata()</c>): for every request it opens the engine's <see cref="CacheRequest"/> with the
 /// request data, the phase (a Razor component page renders, a Blazor form post is a server action, any other endpoint is a
 /// handler), the route template and the implicit tags of the path; sets the cache headers as the response starts; and waits
-/// for the tag updates the request started before it ends.
+/// for the tag updates the request started before it ends. WebSocket and SignalR connections get no request scope.
 /// </summary>
 internal sealed class StrataRequestMiddleware(RequestDelegate next, CacheRuntime runtime, IOptions<AntiforgeryOptions> antiforgery)
 {
@@ -18,6 +19,14 @@ internal sealed class StrataRequestMiddleware(RequestDelegate next, CacheRuntime
     public async Task InvokeAsync(HttpContext context)
     {
         var endpoint = context.GetEndpoint();
+        if (context.WebSockets.IsWebSocketRequest || endpoint?.Metadata.GetMetadata<HubMetadata>() is not null)
+        {
+            // A long-lived connection (an interactive circuit, a SignalR hub) is not one request: no request scope, or its
+            // per-request dedupe would hold results for the life of the connection.
+            await next(context);
+            return;
+        }
+
         var isComponentEndpoint = endpoint?.Metadata.GetMetadata<ComponentTypeMetadata>() is not null;
         var path = context.Request.Path.HasValue ? context.Request.Path.Value! : "/";
         var route = RouteTemplates.Of(endpoint) ?? path;
