@@ -7,7 +7,6 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddRazorComponents();
 builder.Services.AddStrata().AddAspNetCore();
 
-builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<Database>();
 builder.Services.AddSingleton<Upstream>();
 builder.Services.AddSingleton<ShopData>();

@@ -28,12 +28,12 @@ internal class CachedComponent : IComponent
 
     public CachedComponent(CachedComponentType type, IServiceScopeFactory scopes, StrataWebRequest? web, string? baseUri, string? uri, string? route)
     {
-        _route = route;
         _type = type;
         _scopes = scopes;
         _web = web;
         _baseUri = baseUri;
         _uri = uri;
+        _route = route;
         _render = Render;
     }
 
