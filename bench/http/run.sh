@@ -60,6 +60,7 @@ measure() {
   echo "$rps|$p50|$p99|$tr|${err:-0}"
 }
 
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "== wrk -t$THREADS -c$CONNS -d$DURATION on /product/1 and /products/shoes" >&2
 IFS='|' read -r P_RPS P_P50 P_P99 P_TR P_ERR < <(measure product /product/1)
 IFS='|' read -r C_RPS C_P50 C_P99 C_TR C_ERR < <(measure category /products/shoes)
@@ -80,6 +81,7 @@ fi
   echo "Machine: $(nproc) cores, $(lscpu | awk -F: '/Model name/{gsub(/^ +/,"",$2);print $2}'); .NET SDK $(dotnet --version)."
   echo "Server: \`dotnet publish -c Release\`, run from the publish folder in Production; wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}') on the same machine,"
   echo "\`wrk -t$THREADS -c$CONNS -d$DURATION --latency\` after one request that fills the caches and a $WARMUP warm-up. Upstream latency 100 ms per query (misses only)."
+  echo "Load average before the runs: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine competes for the 2 cores)."
   echo
   echo "| route | req/s | p50 | p99 | transfer/s | errors |"
   echo "|---|---:|---:|---:|---:|---|"
