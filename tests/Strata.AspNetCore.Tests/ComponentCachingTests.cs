@@ -200,4 +200,29 @@ public sealed class ComponentCachingTests
 
         Assert.StartsWith("Route /errors/{Which} rendered AntiforgeryToken inside [UseCache] component FormInCache, but AntiforgeryToken renders an antiforgery token for a form (a token per visitor).", error);
     }
+
+    [Fact]
+    public async Task CachedComponentThatThrows_ShowsTheError_AndIsNotCached()
+    {
+        using var app = new TestAppFactory();
+        var browser = app.Browser();
+
+        var first = await browser.Text("/errors/throws", "error");
+        var second = await browser.Text("/errors/throws", "error");
+
+        Assert.Equal("The upstream is down.", first);
+        Assert.Equal("The upstream is down.", second);
+        Assert.Equal(2, app.Probe.Count("Throwing"));
+    }
+
+    [Fact]
+    public async Task SameCachedComponentTwiceOnAPage_IsFilledOnce()
+    {
+        using var app = new TestAppFactory();
+
+        var page = await app.Browser().Get("/twice");
+
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(page, "Hello dup \\(1\\), render #1").Count);
+        Assert.Equal(1, app.Probe.Count("Greeting"));
+    }
 }
