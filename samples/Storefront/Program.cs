@@ -5,13 +5,13 @@ using Storefront.Data;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddRazorComponents();
-builder.Services.AddStrata().AddAspNetCore();
-
 builder.Services.AddSingleton<Database>();
 builder.Services.AddSingleton<Upstream>();
 builder.Services.AddSingleton<ShopData>();
-builder.Services.AddSingleton<CachedShop>();
+builder.Services.AddSingleton<CachedShop>();   // [UseCache] methods: AddStrata() swaps in the cached subclass
 builder.Services.AddSingleton<Anchor>();
+
+builder.Services.AddStrata().AddAspNetCore();
 
 var app = builder.Build();
 app.Services.GetRequiredService<Database>().EnsureCreated();

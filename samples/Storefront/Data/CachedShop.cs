@@ -1,74 +1,56 @@
+using Strata;
 using static Strata.Cache;
 
 namespace Storefront.Data;
 
 /// <summary>
-/// The shop's cached functions: <c>'use cache: remote'</c> functions of the Next.js docs, written with
-/// <c>Cache.Function</c>. Each lambda's arguments are its key; <c>CacheTag</c> and <c>CacheLife</c> inside it shape its entry.
+/// The shop's cached functions: the <c>'use cache: remote'</c> functions of the Next.js docs, as <c>[UseCache("remote")]</c>
+/// methods. Strata's source generator writes a subclass that caches each one by its arguments, and <c>AddStrata()</c>
+/// registers it in place of this class, so every component that injects <c>CachedShop</c> reaches the cache.
 /// </summary>
-public sealed class CachedShop
+public class CachedShop(ShopData data)
 {
-    // A field, not a captured constructor parameter: the lambdas capture only 'this', which (like a JavaScript module)
-    // is not part of their keys; a captured local would be.
-    private readonly ShopData _data;
-
-    public CachedShop(ShopData data)
+    /// <summary>Cached by category only (few values); the price filter runs in memory on the cached list.</summary>
+    [UseCache("remote")]
+    public virtual async Task<CategoryProducts> GetProductsByCategory(string category)
     {
-        _data = data;
-
-        // Cached by category only (few values); the price filter runs in memory on the cached list.
-        GetProductsByCategory = Function(async (string category) =>
-        {
-            CacheTag("products", $"products-{category}");
-            var products = await _data.GetProductsByCategory(category);
-            return new CategoryProducts(category, products, _data.Now);
-        }, "remote");
-
-        // Cached per (product, currency): every visitor with the same currency shares the entry.
-        GetProductPrice = Function(async (int productId, string currency) =>
-        {
-            CacheTag($"product-price-{productId}");
-            CacheLife(expire: 3600);
-            return await _data.GetPrice(productId, currency);
-        }, "remote");
-
-        // One entry per language, not per visitor.
-        GetHomeContent = Function(async (string language) =>
-        {
-            CacheLife(expire: 3600);
-            return await _data.GetHomeContent(language);
-        }, "remote");
-
-        GetGlobalStats = Function(async () =>
-        {
-            CacheTag("global-stats");
-            CacheLife(expire: 60);
-            return await _data.GetGlobalStats();
-        }, "remote");
-
-        GetFeedItems = Function(async () =>
-        {
-            CacheTag("feed-items");
-            CacheLife(expire: 120);
-            return await _data.GetFeed();
-        }, "remote");
-
-        GenerateReport = Function(async () =>
-        {
-            CacheLife(expire: 3600);
-            return await _data.GenerateReport();
-        }, "remote");
+        CacheTag("products", $"products-{category}");
+        var products = await data.GetProductsByCategory(category);
+        return new CategoryProducts(category, [.. products], data.Now);
     }
 
-    public Func<string, Task<CategoryProducts>> GetProductsByCategory { get; }
+    /// <summary>Cached per (product, currency): every visitor with the same currency shares the entry.</summary>
+    [UseCache("remote")]
+    public virtual async Task<Price> GetProductPrice(int productId, string currency)
+    {
+        CacheTag($"product-price-{productId}");
+        CacheLife(expire: 3600);
+        return await data.GetPrice(productId, currency);
+    }
 
-    public Func<int, string, Task<Price>> GetProductPrice { get; }
+    /// <summary>Shared by every visitor for up to a minute, whatever the traffic.</summary>
+    [UseCache("remote")]
+    public virtual async Task<GlobalStats> GetGlobalStats()
+    {
+        CacheTag("global-stats");
+        CacheLife(expire: 60);
+        return await data.GetGlobalStats();
+    }
 
-    public Func<string, Task<HomeContent>> GetHomeContent { get; }
+    /// <summary>The feed of an external service, fetched at most every two minutes.</summary>
+    [UseCache("remote")]
+    public virtual async Task<Feed> GetFeedItems()
+    {
+        CacheTag("feed-items");
+        CacheLife(expire: 120);
+        return await data.GetFeed();
+    }
 
-    public Func<Task<GlobalStats>> GetGlobalStats { get; }
-
-    public Func<Task<Feed>> GetFeedItems { get; }
-
-    public Func<Task<Report>> GenerateReport { get; }
+    /// <summary>An expensive computation over every order, once an hour.</summary>
+    [UseCache("remote")]
+    public virtual async Task<Report> GenerateReport()
+    {
+        CacheLife(expire: 3600);
+        return await data.GenerateReport();
+    }
 }

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace Storefront.Data;
 
 /// <summary>A product as the shop shows it.</summary>
@@ -6,8 +8,8 @@ public sealed record Product(int Id, string Name, string Category, decimal Price
 /// <summary>A product's price in a currency.</summary>
 public sealed record Price(int ProductId, decimal Amount, string Currency, DateTimeOffset GeneratedAt);
 
-/// <summary>The products of a category (cached by category only; filtered by price in memory).</summary>
-public sealed record CategoryProducts(string Category, IReadOnlyList<Product> Products, DateTimeOffset GeneratedAt);
+/// <summary>The products of a category (cached by category only; filtered by price in memory). Immutable, so cache hits share one instance.</summary>
+public sealed record CategoryProducts(string Category, ImmutableArray<Product> Products, DateTimeOffset GeneratedAt);
 
 /// <summary>The home page's copy in one language.</summary>
 public sealed record HomeContent(string Language, string Welcome, string Tagline, DateTimeOffset GeneratedAt);
@@ -19,10 +21,10 @@ public sealed record GlobalStats(int TotalUsers, int ActiveSessions, decimal Rev
 public sealed record FeedItem(int Id, string Title, string Body, DateTimeOffset PublishedAt);
 
 /// <summary>The news feed.</summary>
-public sealed record Feed(IReadOnlyList<FeedItem> Items, DateTimeOffset GeneratedAt);
+public sealed record Feed(ImmutableArray<FeedItem> Items, DateTimeOffset GeneratedAt);
 
 /// <summary>A sales report computed from every order.</summary>
-public sealed record Report(decimal TotalRevenue, IReadOnlyList<TopProduct> TopProducts, IReadOnlyList<MonthTotal> Trend, DateTimeOffset GeneratedAt);
+public sealed record Report(decimal TotalRevenue, ImmutableArray<TopProduct> TopProducts, ImmutableArray<MonthTotal> Trend, DateTimeOffset GeneratedAt);
 
 /// <summary>A best seller in the report.</summary>
 public sealed record TopProduct(string Name, int Units, decimal Revenue);

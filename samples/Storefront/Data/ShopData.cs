@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 
@@ -58,7 +59,7 @@ public sealed class ShopData(Database database, Upstream upstream, TimeProvider 
         using var connection = database.Open();
         var items = Query(connection, "SELECT id, title, body, published FROM feed ORDER BY published DESC",
             r => new FeedItem(r.GetInt32(0), r.GetString(1), r.GetString(2), DateTimeOffset.Parse(r.GetString(3), CultureInfo.InvariantCulture)));
-        return new Feed(items, Now);
+        return new Feed([.. items], Now);
     }
 
     public async Task<Report> GenerateReport()
@@ -68,9 +69,9 @@ public sealed class ShopData(Database database, Upstream upstream, TimeProvider 
         var orders = Query(connection, "SELECT o.units, o.amount, o.created, p.name FROM orders o JOIN products p ON p.id = o.product_id",
             r => (Units: r.GetInt32(0), Amount: Convert.ToDecimal(r.GetDouble(1)), Created: DateTimeOffset.Parse(r.GetString(2), CultureInfo.InvariantCulture), Name: r.GetString(3)));
         var top = orders.GroupBy(o => o.Name).Select(g => new TopProduct(g.Key, g.Sum(o => o.Units), g.Sum(o => o.Amount)))
-            .OrderByDescending(t => t.Revenue).Take(5).ToArray();
+            .OrderByDescending(t => t.Revenue).Take(5).ToImmutableArray();
         var trend = orders.GroupBy(o => o.Created.ToString("yyyy-MM", CultureInfo.InvariantCulture)).OrderBy(g => g.Key)
-            .Select(g => new MonthTotal(g.Key, g.Sum(o => o.Amount))).ToArray();
+            .Select(g => new MonthTotal(g.Key, g.Sum(o => o.Amount))).ToImmutableArray();
         return new Report(orders.Sum(o => o.Amount), top, trend, Now);
     }
 
