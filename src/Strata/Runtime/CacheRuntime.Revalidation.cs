@@ -151,7 +151,7 @@ public sealed partial class CacheRuntime
         var request = AmbientContext.Current?.Request;
         if (request is not null)
         {
-            request.RecordRevalidated(tags, _clock.NowMs);
+            request.RecordRevalidated(tags, _clock.StampMs);
             if (pathWasRevalidated)
             {
                 request.PathWasRevalidated = true;
