@@ -65,6 +65,10 @@ public sealed partial class CacheRuntime
                 return new ValueTask<TResult>(value.Value);
             }
         }
+        else if (TryScopedHit(function, binding, key, ambient, out TResult? scoped))
+        {
+            return new ValueTask<TResult>(scoped!);
+        }
 
         return ReadAsync(function, binding, key, state, factory, ambient, prefetch);
     }
@@ -80,6 +84,10 @@ public sealed partial class CacheRuntime
             {
                 return value.CompletedTask;
             }
+        }
+        else if (TryScopedHit(function, binding, key, ambient, out TResult? scoped))
+        {
+            return Task.FromResult(scoped!);
         }
 
         return ReadAsync(function, binding, key, (state, factory), static s => new ValueTask<TResult>(s.factory(s.state)), ambient, prefetch).AsTask();
@@ -137,6 +145,65 @@ public sealed partial class CacheRuntime
 
         prefetch = new Prefetch(entry);
         return null;
+    }
+
+    /// <summary>
+    /// The hit path inside a request or a cache scope, without an async state machine: a call already made in this request
+    /// (or scope) returns its result; a fresh entry of the memory handler is returned, recorded on the request (or
+    /// propagated to the scope) and remembered for later calls of the request. Anything that needs to wait (a pending
+    /// write, another handler, a miss, a stale entry, draft mode, a private cache) takes the asynchronous path.
+    /// </summary>
+    private bool TryScopedHit<TResult>(CacheFunction function, RuntimeBinding binding, CacheKey key, AmbientContext ambient, out TResult? value)
+    {
+        value = default;
+        var request = ambient.Request;
+        var scope = ambient.Scope;
+        if (function.IsPrivate || request is { IsDraftMode: true })
+        {
+            return false;
+        }
+
+        var dedupe = scope is not null ? scope.DedupeIfAny : request!.DedupeIfAny;
+        if (dedupe is not null && dedupe.TryGetValue(key, out var earlier))
+        {
+            if (earlier is not Task<Result<TResult>> { IsCompletedSuccessfully: true } done)
+            {
+                return false;
+            }
+
+            value = done.Result.Value;
+            Propagate(ambient, done.Result.Entry, function);
+            return true;
+        }
+
+        // The memory handler's RefreshTags does nothing, so there is nothing to wait for before reading it.
+        if (binding.Memory is not { } memory || !memory.TryGet(key, out var entry) || entry is null || !IsFresh(entry))
+        {
+            return false;
+        }
+
+        if (request is not null && (!request.TryShouldDiscard(entry, function.Kind, memory, out var discard) || discard))
+        {
+            return false;
+        }
+
+        value = entry.Value.Read<TResult>();
+        (scope is not null ? scope.Dedupe : request!.Dedupe).TryAdd(key, Task.FromResult(new Result<TResult>(value, entry)));
+        RecordHit(function, key);
+        Propagate(ambient, entry, function);
+        return true;
+    }
+
+    private static void Propagate(AmbientContext? ambient, CacheEntry entry, CacheFunction function)
+    {
+        if (ambient?.Scope is { } scope)
+        {
+            scope.Propagate(entry);
+        }
+        else
+        {
+            ambient?.Request?.Record(entry, function.IsPrivate);
+        }
     }
 
     private bool IsFresh(CacheEntry entry)
@@ -201,15 +268,7 @@ public sealed partial class CacheRuntime
             result = await LookupAsync(function, binding, key, state, factory, request, prefetch).ConfigureAwait(false);
         }
 
-        if (scope is not null)
-        {
-            scope.Propagate(result.Entry);
-        }
-        else
-        {
-            request?.Record(result.Entry, function.IsPrivate);
-        }
-
+        Propagate(ambient, result.Entry, function);
         return result.Value;
     }
 

@@ -157,6 +157,8 @@ public sealed class CacheRequest : IDisposable
 
     internal ConcurrentDictionary<CacheKey, object> Dedupe => LazyInitializer.EnsureInitialized(ref _dedupe);
 
+    internal ConcurrentDictionary<CacheKey, object>? DedupeIfAny => Volatile.Read(ref _dedupe);
+
     /// <summary>Waits for the work this request started that must finish before the response ends: tag updates.</summary>
     /// <returns>A task that completes when they are done.</returns>
     public Task CompleteAsync()
@@ -236,6 +238,49 @@ public sealed class CacheRequest : IDisposable
             }
         }
 
+        return WasRevalidatedSince(entry);
+    }
+
+    /// <summary>
+    /// <see cref="ShouldDiscardAsync"/> without waiting: <see langword="false"/> when that needs an asynchronous call to the
+    /// handler (the caller takes the asynchronous path); otherwise <paramref name="discard"/> is the answer.
+    /// </summary>
+    internal bool TryShouldDiscard(CacheEntry entry, string kind, ICacheHandler handler, out bool discard)
+    {
+        if (_implicitTags.Count > 0)
+        {
+            if (!_implicitExpiration.TryGetValue(kind, out var expiration))
+            {
+                var pending = handler.GetExpirationAsync(_implicitTags);
+                if (!pending.IsCompletedSuccessfully)
+                {
+                    discard = false;
+                    return false;
+                }
+
+                var value = pending.Result;
+                expiration = _implicitExpiration.GetOrAdd(kind, Task.FromResult(value == long.MaxValue ? 0 : value));
+            }
+
+            if (!expiration.IsCompletedSuccessfully)
+            {
+                discard = false;
+                return false;
+            }
+
+            if (entry.Timestamp <= expiration.Result)
+            {
+                discard = true;
+                return true;
+            }
+        }
+
+        discard = WasRevalidatedSince(entry);
+        return true;
+    }
+
+    private bool WasRevalidatedSince(CacheEntry entry)
+    {
         lock (_gate)
         {
             if (_revalidatedTags.Count == 0)

@@ -44,6 +44,8 @@ internal sealed class CacheScope
 
     public ConcurrentDictionary<CacheKey, object> Dedupe => LazyInitializer.EnsureInitialized(ref _dedupe);
 
+    public ConcurrentDictionary<CacheKey, object>? DedupeIfAny => Volatile.Read(ref _dedupe);
+
     public int TagCount
     {
         get
