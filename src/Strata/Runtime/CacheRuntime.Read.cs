@@ -297,6 +297,17 @@ public sealed partial class CacheRuntime
             return; // the last refresh failed less than FailSafeRetryInterval ago: keep serving the stale value
         }
 
+        if (handler is ICacheRefreshCoordinator coordinator)
+        {
+            RefreshWhenAllowed(coordinator, function, handler, key, state, factory); // once per cluster: the handler decides where
+            return;
+        }
+
+        StartRefresh(function, handler, key, state, factory);
+    }
+
+    private void StartRefresh<TState, TResult>(CacheFunction function, ICacheHandler handler, CacheKey key, TState state, Func<TState, ValueTask<TResult>> factory)
+    {
         var completion = new TaskCompletionSource<CacheEntry>(TaskCreationOptions.RunContinuationsAsynchronously);
         var flight = new InFlight(completion.Task, isBackground: true);
         if (!_inflight.TryAdd(key, flight))
