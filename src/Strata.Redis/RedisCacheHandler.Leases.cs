@@ -1,0 +1,173 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using StackExchange.Redis;
+using Strata.Redis.Internal;
+
+namespace Strata.Redis;
+
+/// <summary>
+/// Distributed stampede protection. A miss takes the key's lease (<c>SET {prefix}{key}:l &lt;instance&gt; NX PX</c>) and
+/// returns nothing, so this instance runs the function; storing the value ends the lease and publishes <c>k|key</c>. A
+/// miss that finds the lease taken waits for that message (or a poll, or <see cref="RedisCacheHandlerOptions.LeaseWaitTimeout"/>)
+/// and returns the value that landed. A failed fill ends the lease with <c>a|key</c>, and one of the waiters takes it.
+/// </summary>
+public sealed partial class RedisCacheHandler
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>Leases this instance holds, with the time (Stopwatch) it took them.</summary>
+    private readonly ConcurrentDictionary<CacheKey, long> _leases = new();
+
+    /// <summary>Misses of this instance waiting for another instance's fill, by key.</summary>
+    private readonly ConcurrentDictionary<CacheKey, TaskCompletionSource> _waiters = new();
+
+    /// <inheritdoc />
+    public async ValueTask<bool> TryBeginRefreshAsync(CacheKey key, CancellationToken cancellationToken = default)
+    {
+        if (!IsAvailable)
+        {
+            return true;
+        }
+
+        if (HoldsLease(key))
+        {
+            return false;
+        }
+
+        try
+        {
+            return await TryTakeLeaseAsync(key).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsOutage(ex))
+        {
+            MarkUnavailable(ex);
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// A miss: take the lease and return <see langword="null"/> (run the function here), or wait for the instance that
+    /// holds it and return what it stored. Returns <see langword="null"/> when the wait times out or Redis fails.
+    /// </summary>
+    private async Task<CacheEntry?> MissAsync(CacheKey key)
+    {
+        if (HoldsLease(key))
+        {
+            return null; // this instance is filling it already; the engine lets concurrent callers here wait for that run
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        while (true)
+        {
+            try
+            {
+                if (await TryTakeLeaseAsync(key).ConfigureAwait(false))
+                {
+                    return null;
+                }
+            }
+            catch (Exception ex) when (IsOutage(ex))
+            {
+                MarkUnavailable(ex);
+                return null;
+            }
+
+            var signal = _waiters.GetOrAdd(key, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+            if ((await ReadAsync(key).ConfigureAwait(false)).Entry is { } landed)
+            {
+                return landed; // it landed between the lease check and now
+            }
+
+            var remaining = _options.LeaseWaitTimeout - Stopwatch.GetElapsedTime(started);
+            if (remaining <= TimeSpan.Zero || !IsAvailable)
+            {
+                return null; // waited long enough: run the function here
+            }
+
+            try
+            {
+                await signal.Task.WaitAsync(remaining < PollInterval ? remaining : PollInterval, _disposed.Token).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // poll: the message may have been lost
+            }
+            catch (OperationCanceledException)
+            {
+                return null;
+            }
+
+            if ((await ReadAsync(key).ConfigureAwait(false)).Entry is { } entry)
+            {
+                return entry;
+            }
+
+            if (!IsAvailable)
+            {
+                return null;
+            }
+
+            // Not there yet (a poll, or the fill was abandoned): take the lease if it is free, else wait again.
+        }
+    }
+
+    private async Task<bool> TryTakeLeaseAsync(CacheKey key)
+    {
+        var taken = await Timed(Database.StringSetAsync(LeaseKey(key), InstanceId, _options.LeaseDuration, When.NotExists)).ConfigureAwait(false);
+        if (taken)
+        {
+            _leases[key] = Stopwatch.GetTimestamp();
+        }
+
+        return taken;
+    }
+
+    private bool HoldsLease(CacheKey key)
+    {
+        if (_leases.IsEmpty || !_leases.TryGetValue(key, out var since))
+        {
+            return false;
+        }
+
+        if (Stopwatch.GetElapsedTime(since) < _options.LeaseDuration)
+        {
+            return true;
+        }
+
+        _leases.TryRemove(new KeyValuePair<CacheKey, long>(key, since));
+        return false;
+    }
+
+    /// <summary>Ends this instance's lease on a key without storing anything (the fill failed).</summary>
+    private Task ReleaseLeaseAsync(CacheKey key, bool stored) =>
+        HoldsLease(key) ? StoreAndReleaseAsync(key, [], -1, stored) : Task.CompletedTask;
+
+    /// <summary>Stores the value (unless <paramref name="timeToLive"/> is -1) and ends the lease, telling waiting instances.</summary>
+    private async Task StoreAndReleaseAsync(CacheKey key, byte[] bytes, long timeToLive, bool stored)
+    {
+        _leases.TryRemove(key, out _);
+        if (!IsAvailable)
+        {
+            return;
+        }
+
+        try
+        {
+            var keys = new RedisKey[] { EntryKey(key), LeaseKey(key) };
+            var args = new RedisValue[] { bytes, timeToLive, InstanceId, _channel.ToString(), (stored ? "k|" : "a|") + key.ToString() };
+            await Timed(Database.ScriptEvaluateAsync(RedisScripts.StoreAndRelease, keys, args)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsOutage(ex))
+        {
+            MarkUnavailable(ex);
+        }
+    }
+
+    private void WakeWaiters(CacheKey key)
+    {
+        if (_waiters.TryRemove(key, out var signal))
+        {
+            signal.TrySetResult();
+        }
+    }
+}
