@@ -110,16 +110,17 @@ public sealed partial class RedisCacheHandler
                 return;
             }
 
-            if (connection.IsConnected && await TryBecomeAvailableAsync().ConfigureAwait(false))
-            {
-                if (Interlocked.CompareExchange(ref _state, StateAvailable, StateConnecting) != StateConnecting)
-                {
-                    StartRecovery(); // failed meanwhile
-                }
-            }
-            else
+            if (!connection.IsConnected)
             {
                 MarkUnavailable(null, "not reachable at start-up");
+            }
+            else if (await TryBecomeAvailableAsync().ConfigureAwait(false) is { } failure)
+            {
+                MarkUnavailable(failure, "failed at start-up: " + failure.Message);
+            }
+            else if (Interlocked.CompareExchange(ref _state, StateAvailable, StateConnecting) != StateConnecting)
+            {
+                StartRecovery(); // failed meanwhile
             }
         }
         catch (Exception ex) when (IsOutage(ex) || ex is ArgumentException)
@@ -132,27 +133,32 @@ public sealed partial class RedisCacheHandler
         }
     }
 
-    /// <summary>Subscribes, writes queued invalidations, forgets local state and resynchronizes; <see langword="false"/> if Redis failed meanwhile.</summary>
-    private async Task<bool> TryBecomeAvailableAsync()
+    /// <summary>
+    /// Subscribes, writes queued invalidations, forgets local state and resynchronizes; returns the failure, if Redis failed
+    /// meanwhile. These steps may take up to <see cref="RedisCacheHandlerOptions.ConnectTimeout"/> each (scripts are loaded, a
+    /// restarted server may be busy).
+    /// </summary>
+    private async Task<Exception?> TryBecomeAvailableAsync()
     {
+        var timeout = _options.ConnectTimeout;
         try
         {
-            await Timed(Database.PingAsync()).ConfigureAwait(false);
+            await Timed(Database.PingAsync(), timeout).ConfigureAwait(false);
             if (_subscription is null)
             {
-                _subscription = await Timed(_connection!.GetSubscriber().SubscribeAsync(_channel)).ConfigureAwait(false);
+                _subscription = await Timed(_connection!.GetSubscriber().SubscribeAsync(_channel), timeout).ConfigureAwait(false);
                 _subscription.OnMessage(OnMessage);
             }
 
-            await ReplayTagUpdatesAsync().ConfigureAwait(false);
+            await ReplayTagUpdatesAsync(timeout).ConfigureAwait(false);
             Forget(localTier: true);
             Volatile.Write(ref _syncedVersion, 0);
-            await SyncTagsAsync().ConfigureAwait(false);
-            return true;
+            await SyncTagsAsync(timeout).ConfigureAwait(false);
+            return null;
         }
         catch (Exception ex) when (IsOutage(ex))
         {
-            return false;
+            return ex;
         }
     }
 
@@ -197,7 +203,7 @@ public sealed partial class RedisCacheHandler
                     return;
                 }
 
-                if (_connection is not { IsConnected: true } || !await TryBecomeAvailableAsync().ConfigureAwait(false))
+                if (_connection is not { IsConnected: true } || await TryBecomeAvailableAsync().ConfigureAwait(false) is not null)
                 {
                     continue;
                 }
@@ -218,7 +224,7 @@ public sealed partial class RedisCacheHandler
         }
     }
 
-    private Task<T> Timed<T>(Task<T> operation) => operation.WaitAsync(_options.OperationTimeout, _disposed.Token);
+    private Task<T> Timed<T>(Task<T> operation, TimeSpan? timeout = null) => operation.WaitAsync(timeout ?? _options.OperationTimeout, _disposed.Token);
 
     private static bool IsOutage(Exception exception) =>
         exception is RedisException or TimeoutException or ObjectDisposedException or InvalidOperationException { Message: "Not connected." };

@@ -36,7 +36,19 @@ public sealed partial class RedisCacheHandler
 
         try
         {
-            return await TryTakeLeaseAsync(key).ConfigureAwait(false);
+            if (!await TryTakeLeaseAsync(key).ConfigureAwait(false))
+            {
+                return false;
+            }
+
+            if ((await ReadAsync(key).ConfigureAwait(false)).Entry is { } current && !IsStale(current))
+            {
+                // Another instance refreshed it between this instance's stale read and now.
+                await StoreAndReleaseAsync(key, [], -1, stored: true).ConfigureAwait(false);
+                return false;
+            }
+
+            return true;
         }
         catch (Exception ex) when (IsOutage(ex))
         {
@@ -63,6 +75,13 @@ public sealed partial class RedisCacheHandler
             {
                 if (await TryTakeLeaseAsync(key).ConfigureAwait(false))
                 {
+                    if ((await ReadAsync(key).ConfigureAwait(false)).Entry is { } stored)
+                    {
+                        // Another instance stored it and ended its lease between our read and our lease: use it.
+                        await StoreAndReleaseAsync(key, [], -1, stored: true).ConfigureAwait(false);
+                        return stored;
+                    }
+
                     return null;
                 }
             }

@@ -24,6 +24,9 @@ public sealed partial class RedisCacheHandler
     private string? _epoch;
     private long _lastSyncTimestamp;
 
+    /// <summary>Drops every message (tests use it to stand for messages lost on the way).</summary>
+    internal bool IgnoreMessages { get; set; }
+
     /// <summary>Raised when an invalidation message from any instance (this one included) has been applied here; for measurements.</summary>
     internal event Action<string>? TagMessageApplied;
 
@@ -108,7 +111,7 @@ public sealed partial class RedisCacheHandler
     }
 
     /// <summary>Writes an invalidation to Redis (which publishes it) and applies the resulting records here at once.</summary>
-    private async Task WriteTagUpdateAsync(IReadOnlyList<string> tags, TagDurations? durations, long at)
+    private async Task WriteTagUpdateAsync(IReadOnlyList<string> tags, TagDurations? durations, long at, TimeSpan? timeout = null)
     {
         var keys = new RedisKey[3 + tags.Count];
         keys[0] = _tagKeys.Version;
@@ -129,7 +132,7 @@ public sealed partial class RedisCacheHandler
             args[7 + i] = tags[i];
         }
 
-        var result = (RedisResult[])(await Timed(Database.ScriptEvaluateAsync(RedisScripts.UpdateTags, keys, args)).ConfigureAwait(false))!;
+        var result = (RedisResult[])(await Timed(Database.ScriptEvaluateAsync(RedisScripts.UpdateTags, keys, args), timeout).ConfigureAwait(false))!;
         var revision = (long)result[0];
         for (var i = 0; i < tags.Count; i++)
         {
@@ -164,7 +167,7 @@ public sealed partial class RedisCacheHandler
         }
     }
 
-    private async Task ReadTagsAsync(IReadOnlyList<string> tags)
+    private async Task ReadTagsAsync(IReadOnlyList<string> tags, TimeSpan? timeout = null)
     {
         var keys = new RedisKey[tags.Count];
         for (var i = 0; i < tags.Count; i++)
@@ -172,7 +175,7 @@ public sealed partial class RedisCacheHandler
             keys[i] = _tagKeys.Tag(tags[i]);
         }
 
-        var values = await Timed(Database.StringGetAsync(keys)).ConfigureAwait(false);
+        var values = await Timed(Database.StringGetAsync(keys), timeout).ConfigureAwait(false);
         for (var i = 0; i < tags.Count; i++)
         {
             _tags.Merge(tags[i], values[i].IsNull ? TagRecord.None : TagRecord.Parse(((string?)values[i]).AsSpan()));
@@ -183,12 +186,12 @@ public sealed partial class RedisCacheHandler
     /// Catches up with tag changes this instance may have missed: asks Redis for the current version and the tags changed
     /// since the one seen last, and reads those again (or forgets every tag when too much changed or Redis lost its data).
     /// </summary>
-    private async Task SyncTagsAsync()
+    private async Task SyncTagsAsync(TimeSpan? timeout = null)
     {
         var since = Volatile.Read(ref _syncedVersion);
         var keys = new RedisKey[] { _tagKeys.Version, _tagKeys.Changes, _tagKeys.Trimmed, _tagKeys.Epoch };
         var args = new RedisValue[] { since, Guid.NewGuid().ToString("N") };
-        var result = (RedisResult[])(await Timed(Database.ScriptEvaluateAsync(RedisScripts.SyncTags, keys, args)).ConfigureAwait(false))!;
+        var result = (RedisResult[])(await Timed(Database.ScriptEvaluateAsync(RedisScripts.SyncTags, keys, args), timeout).ConfigureAwait(false))!;
         Volatile.Write(ref _lastSyncTimestamp, Stopwatch.GetTimestamp());
         var epoch = (string)result[0]!;
         var version = (long)result[1];
@@ -209,7 +212,7 @@ public sealed partial class RedisCacheHandler
                 changed[i] = (string)result[3 + i]!;
             }
 
-            await ReadTagsAsync(changed).ConfigureAwait(false);
+            await ReadTagsAsync(changed, timeout).ConfigureAwait(false);
         }
 
         _epoch = epoch;
@@ -227,11 +230,11 @@ public sealed partial class RedisCacheHandler
     }
 
     /// <summary>Writes the invalidations made while Redis was unreachable, in order, with the times they were made.</summary>
-    private async Task ReplayTagUpdatesAsync()
+    private async Task ReplayTagUpdatesAsync(TimeSpan timeout)
     {
         while (_pendingTagUpdates.TryPeek(out var update))
         {
-            await WriteTagUpdateAsync(update.Tags, update.Durations, update.At).ConfigureAwait(false);
+            await WriteTagUpdateAsync(update.Tags, update.Durations, update.At, timeout).ConfigureAwait(false);
             if (_pendingTagUpdates.TryDequeue(out _))
             {
                 Interlocked.Decrement(ref _pendingTagUpdateCount);
@@ -252,7 +255,7 @@ public sealed partial class RedisCacheHandler
     private void OnMessage(ChannelMessage message)
     {
         var text = (string?)message.Message;
-        if (text is null || text.Length < 2 || text[1] != '|')
+        if (IgnoreMessages || text is null || text.Length < 2 || text[1] != '|')
         {
             return;
         }
