@@ -17,6 +17,13 @@ public static class StrataServiceCollectionExtensions
     /// <see cref="CacheRuntime.Default"/>. At host start, options are validated and every declared cache kind must have a
     /// handler, or the host fails to start with the list of missing kinds. Calling it again only adds configuration.
     /// </summary>
+    /// <remarks>
+    /// Every registration made so far of a class with <c>[UseCache]</c> methods (any lifetime, registered as the class or
+    /// behind an interface, keyed or not) is replaced by the cached subclass Strata's source generator wrote for it.
+    /// Registrations it cannot replace fail the host's start with the type and the fix: an instance or a factory of such a
+    /// class, and such a class registered after <c>AddStrata()</c> (call <c>AddStrata()</c> last). A factory registered
+    /// behind an interface is checked when it runs: it throws if it builds an uncached instance.
+    /// </remarks>
     /// <param name="services">The services.</param>
     /// <param name="configure">Changes the options after configuration is bound.</param>
     /// <returns>A builder to register cache handlers.</returns>
@@ -30,8 +37,11 @@ public static class StrataServiceCollectionExtensions
             services.AddSingleton<IConfigureOptions<StrataOptions>>(sp => new BindStrataConfiguration(sp.GetService<IConfiguration>()));
             services.TryAddSingleton(TimeProvider.System);
             services.TryAddSingleton(CreateRuntime);
+            services.AddSingleton(new CachedServiceReplacement(services));
             services.AddHostedService<StrataStartup>();
         }
+
+        CachedServiceReplacement.Apply(services);
 
         if (configure is not null)
         {
@@ -117,11 +127,12 @@ public static class StrataServiceCollectionExtensions
         }
     }
 
-    private sealed class StrataStartup(CacheRuntime runtime) : IHostedService
+    private sealed class StrataStartup(CacheRuntime runtime, CachedServiceReplacement cachedServices) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
             CacheRuntime.Default ??= runtime;
+            cachedServices.Validate();
             runtime.ValidateKinds();
             return Task.CompletedTask;
         }

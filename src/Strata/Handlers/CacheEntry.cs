@@ -27,6 +27,7 @@ public sealed class CacheEntry
         Expire = expire;
         StaleAt = revalidate < 0 ? long.MinValue : revalidate >= StrataDefaults.InfiniteSeconds ? long.MaxValue : timestamp + ToMilliseconds(revalidate);
         ExpireAt = expire >= StrataDefaults.InfiniteSeconds ? long.MaxValue : timestamp + ToMilliseconds(expire);
+        StaleAt = Math.Min(StaleAt, ExpireAt);
     }
 
     /// <summary>The value.</summary>

@@ -77,6 +77,11 @@ public ref struct CacheKeyBuilder
         {
             KeyEncoder.WriteString(ref _writer, s);
         }
+        else if (CacheKeyPassThrough.IsPassThrough(typeof(T)))
+        {
+            // Declared pass-through (a delegate, a RenderFragment...): left out whatever its value, null included.
+            _writer.WriteByte(KeyEncoder.PassThrough);
+        }
         else
         {
             KeyEncoder.WriteValue(ref _writer, value, new EncodeContext(_function.ParameterName(index)));
@@ -92,20 +97,21 @@ public ref struct CacheKeyBuilder
     }
 
     /// <summary>
-    /// Adds the variables a lambda captured (the fields of its closure object), so that they are part of the key as in
-    /// Next.js. A captured <c>this</c> plays the role of a JavaScript module and is not part of the key, unless it is a
-    /// Razor component (whose parameters are request data): that is an error.
+    /// Adds the variables <paramref name="function"/> captured and reads, so that they are part of the key as in Next.js.
+    /// A captured <c>this</c> plays the role of a JavaScript module and is not part of the key, unless it is a Razor
+    /// component (whose parameters are request data): that is an error.
     /// </summary>
-    /// <param name="target">The delegate's <see cref="Delegate.Target"/>.</param>
-    /// <exception cref="CacheKeyException">A captured value cannot be part of a key.</exception>
-    public void AddCaptured(object? target)
+    /// <param name="function">The lambda.</param>
+    /// <exception cref="CacheKeyException">A captured value cannot be part of a key, or the lambda captures a component.</exception>
+    public void AddCaptured(Delegate function)
     {
-        if (target is null)
+        ArgumentNullException.ThrowIfNull(function);
+        if (function.Target is not { } target)
         {
             return;
         }
 
-        var closure = ClosureInfo.Get(target.GetType());
+        var closure = ClosureInfo.Get(target.GetType(), function.Method);
         closure.ThrowIfComponent(_function, target.GetType());
         AddCaptured(closure, target);
     }
@@ -146,7 +152,7 @@ public ref struct CacheKeyBuilder
 /// <summary>The captured variables of a closure type (compiler-generated display classes), flattened and sorted by name.</summary>
 internal sealed class ClosureInfo
 {
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, ClosureInfo> Cache = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(Type, MethodInfo), ClosureInfo> Cache = new();
 
     private ClosureInfo((string Name, FieldInfo[] Path)[] fields, bool thisIsComponent)
     {
@@ -158,9 +164,10 @@ internal sealed class ClosureInfo
 
     public bool ThisIsComponent { get; }
 
-    public static ClosureInfo Get(Type type) => Cache.GetOrAdd(type, static t => Create(t));
+    /// <summary>The captured variables of a closure object that <paramref name="method"/> reads.</summary>
+    public static ClosureInfo Get(Type type, MethodInfo method) => Cache.GetOrAdd((type, method), static k => Create(k.Item1, k.Item2));
 
-    private static ClosureInfo Create(Type type)
+    private static ClosureInfo Create(Type type, MethodInfo method)
     {
         if (!KeyTypeInfo.IsCompilerGenerated(type))
         {
@@ -168,17 +175,25 @@ internal sealed class ClosureInfo
             return new ClosureInfo([], IsComponent(type));
         }
 
+        // Only what the lambda reads: other lambdas of the same scope share the closure object. When the IL cannot be
+        // read, every captured variable counts (more misses, never a wrong hit).
+        var read = CapturedVariables.ReadFields(method);
         var fields = new List<(string, FieldInfo[])>();
         var thisIsComponent = false;
-        Collect(type, [], fields, ref thisIsComponent, depth: 0);
+        Collect(type, [], fields, ref thisIsComponent, read, depth: 0);
         fields.Sort(static (a, b) => string.CompareOrdinal(a.Item1, b.Item1));
         return new ClosureInfo(fields.ToArray(), thisIsComponent);
     }
 
-    private static void Collect(Type type, FieldInfo[] prefix, List<(string, FieldInfo[])> fields, ref bool thisIsComponent, int depth)
+    private static void Collect(Type type, FieldInfo[] prefix, List<(string, FieldInfo[])> fields, ref bool thisIsComponent, HashSet<(Module, int)>? read, int depth)
     {
         foreach (var field in type.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic))
         {
+            if (read is not null && !read.Contains((field.Module, field.MetadataToken)))
+            {
+                continue;
+            }
+
             FieldInfo[] path = [.. prefix, field];
             if (field.Name.EndsWith("__this", StringComparison.Ordinal))
             {
@@ -188,7 +203,7 @@ internal sealed class ClosureInfo
 
             if (KeyTypeInfo.IsCompilerGenerated(field.FieldType) && field.FieldType.IsClass && depth < 16)
             {
-                Collect(field.FieldType, path, fields, ref thisIsComponent, depth + 1);
+                Collect(field.FieldType, path, fields, ref thisIsComponent, read, depth + 1);
                 continue;
             }
 
@@ -225,6 +240,12 @@ internal sealed class ClosureInfo
             }
 
             writer.WriteStringPayload(name);
+            if (CacheKeyPassThrough.IsPassThrough(path[^1].FieldType))
+            {
+                writer.WriteByte(KeyEncoder.PassThrough);
+                continue;
+            }
+
             KeyEncoder.WriteValue(ref writer, value, new EncodeContext(name, captured: true));
             description?.Append(description[^1] == '(' ? "" : ", ").Append(name).Append('=').Append(KeyEncoder.Describe(value));
         }

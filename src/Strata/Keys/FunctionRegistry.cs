@@ -31,7 +31,7 @@ internal static class FunctionRegistry
         ClosureInfo? closure = null;
         if (function.Target is { } target)
         {
-            closure = ClosureInfo.Get(target.GetType());
+            closure = ClosureInfo.Get(target.GetType(), method);
             closure.ThrowIfComponent(descriptor, target.GetType());
             if (closure.Fields.Length == 0)
             {

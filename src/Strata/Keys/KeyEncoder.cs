@@ -406,7 +406,15 @@ internal static class KeyEncoder
         {
             context.Push(member.Name, isIndex: false);
             writer.WriteStringPayload(member.Name);
-            WriteValue(ref writer, member.GetValue(value), context);
+            if (member.IsPassThrough)
+            {
+                writer.WriteByte(PassThrough);
+            }
+            else
+            {
+                WriteValue(ref writer, member.GetValue(value), context);
+            }
+
             context.Pop();
         }
 

@@ -210,14 +210,6 @@ internal sealed class KeyTypeInfo
             return new KeyTypeInfo(type, KeyTypeKind.Sequence);
         }
 
-        if (typeof(IEnumerable).IsAssignableFrom(type))
-        {
-            return new KeyTypeInfo(type, KeyTypeKind.Unsupported)
-            {
-                Reason = "is a lazily evaluated sequence (an IEnumerable that is not a collection); materialize it with ToArray() or ToList() before passing it",
-            };
-        }
-
         return CreateObject(type);
     }
 
@@ -272,6 +264,12 @@ internal sealed class KeyTypeInfo
             {
                 return "is request or service state, not plain data; pass the values the function needs (an id, a culture, a user id) instead";
             }
+        }
+
+        if (typeof(System.Collections.IEnumerable).IsAssignableFrom(type) && !typeof(System.Collections.ICollection).IsAssignableFrom(type) &&
+            !Implements(type, typeof(ICollection<>)) && !Implements(type, typeof(IReadOnlyCollection<>)))
+        {
+            return "is a lazily evaluated sequence (an IEnumerable that is not a collection); materialize it with ToArray() or ToList() before passing it";
         }
 
         if (typeof(IDisposable).IsAssignableFrom(type) || typeof(IAsyncDisposable).IsAssignableFrom(type))
@@ -386,6 +384,9 @@ internal sealed class KeyMember
     }
 
     public string Name { get; }
+
+    /// <summary>Whether the member's declared type is pass-through: it is left out of the key whatever its value.</summary>
+    public bool IsPassThrough => CacheKeyPassThrough.IsPassThrough(_field?.FieldType ?? _property!.PropertyType);
 
     public static KeyMember ForField(FieldInfo field, string name) => new(name, field, null);
 

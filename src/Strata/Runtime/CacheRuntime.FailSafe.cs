@@ -114,14 +114,14 @@ public sealed partial class CacheRuntime
     }
 
     /// <summary>
-    /// Waits for another caller's run of the same key. Returns <see langword="null"/> when that run failed and fail-safe is on,
-    /// so that the caller looks for a value to fall back on instead of rethrowing.
+    /// Waits for another caller's run of the same key (see <see cref="JoinAsync"/>). Returns <see langword="null"/> also when
+    /// that run failed and fail-safe is on, so that the caller looks for a value to fall back on instead of rethrowing.
     /// </summary>
-    private async ValueTask<CacheEntry?> AwaitFlightAsync(Task<CacheEntry> flight)
+    private async ValueTask<CacheEntry?> JoinWithFailSafeAsync(InFlight flight)
     {
         try
         {
-            return await flight.ConfigureAwait(false);
+            return await JoinAsync(flight).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException && Options.FailSafeWindow > TimeSpan.Zero)
         {

@@ -192,7 +192,7 @@ public sealed partial class CacheRuntime
             await request.EnsureTagsRefreshedAsync(function.Kind, handler).ConfigureAwait(false);
         }
 
-        if (_inflight.TryGetValue(key, out var flight) && !flight.IsBackground && await AwaitFlightAsync(flight.Task).ConfigureAwait(false) is { } running)
+        if (_inflight.TryGetValue(key, out var flight) && !flight.IsBackground && await JoinWithFailSafeAsync(flight).ConfigureAwait(false) is { } running)
         {
             return new Result<TResult>(running.Value.Read<TResult>(), running);
         }
@@ -200,6 +200,10 @@ public sealed partial class CacheRuntime
         var entry = prefetch.HasEntry
             ? prefetch.Entry
             : await (prefetch.Pending ?? handler.GetAsync(key, request?.ImplicitTags ?? NoTags).AsTask()).ConfigureAwait(false);
+        if (CacheDebug.Enabled)
+        {
+            CacheDebug.Log(_logger, "GET", function.Kind, function, key, entry is null ? "(no entry)" : "(entry from " + entry.Timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")");
+        }
         if (entry is not null && request is not null && await request.ShouldDiscardAsync(entry, function.Kind, handler).ConfigureAwait(false))
         {
             if (CacheDebug.Enabled)
@@ -248,8 +252,12 @@ public sealed partial class CacheRuntime
         {
             if (_inflight.TryGetValue(key, out var existing))
             {
-                var running = await existing.Task.ConfigureAwait(false);
-                return new Result<TResult>(running.Value.Read<TResult>(), running);
+                if (await JoinAsync(existing).ConfigureAwait(false) is { } running)
+                {
+                    return new Result<TResult>(running.Value.Read<TResult>(), running);
+                }
+
+                await Task.Yield(); // the cancelled run is being removed
             }
         }
 
@@ -275,6 +283,22 @@ public sealed partial class CacheRuntime
         finally
         {
             _inflight.TryRemove(new KeyValuePair<CacheKey, InFlight>(key, flight));
+        }
+    }
+
+    /// <summary>
+    /// Waits for a run another caller started. When that run was cancelled (its caller's token), this caller did not ask
+    /// for that: it gets <see langword="null"/> and runs the function itself.
+    /// </summary>
+    private static async ValueTask<CacheEntry?> JoinAsync(InFlight flight)
+    {
+        try
+        {
+            return await flight.Task.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
         }
     }
 

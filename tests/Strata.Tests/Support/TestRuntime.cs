@@ -8,9 +8,9 @@ internal sealed class TestRuntime : IDisposable
 {
     private readonly IDisposable _use;
 
-    public TestRuntime(Action<StrataOptions>? configure = null, IEnumerable<KeyValuePair<string, ICacheHandler>>? handlers = null)
+    public TestRuntime(Action<StrataOptions>? configure = null, IEnumerable<KeyValuePair<string, ICacheHandler>>? handlers = null, FakeTimeProvider? time = null)
     {
-        Time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
+        Time = time ?? NewClock();
         Logs = new ListLoggerProvider();
         var options = new StrataOptions { BuildId = "test-" + Guid.NewGuid().ToString("N") };
         configure?.Invoke(options);
@@ -20,6 +20,16 @@ internal sealed class TestRuntime : IDisposable
     }
 
     public FakeTimeProvider Time { get; }
+
+    public static FakeTimeProvider NewClock() => new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
+
+    /// <summary>A runtime whose default (and remote) handler is a memory handler on the same fake clock, wrapped in a recorder.</summary>
+    public static TestRuntime WithRecorder(out RecordingHandler recorder, Action<StrataOptions>? configure = null)
+    {
+        var time = NewClock();
+        recorder = new RecordingHandler(new MemoryCacheHandler(timeProvider: time));
+        return new TestRuntime(configure, [new("default", recorder)], time);
+    }
 
     public CacheRuntime Runtime { get; }
 

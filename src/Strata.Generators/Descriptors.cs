@@ -1,0 +1,100 @@
+using Microsoft.CodeAnalysis;
+
+namespace Strata.Generators;
+
+/// <summary>Every diagnostic of Strata's analyzers. Ids are stable; each has a page under docs/diagnostics/ (no help link yet: the docs have no public address).</summary>
+internal static class Descriptors
+{
+    private const string Category = "Strata";
+
+    private static DiagnosticDescriptor Error(string id, string title, string message) =>
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    private static DiagnosticDescriptor Warning(string id, string title, string message) =>
+        new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor NotAsync = Error(
+        "STRATA001",
+        "A [UseCache] method must be async",
+        "'{0}' returns {1}, but {2} methods must be async: return Task<T> or ValueTask<T> (a cached method produces a value that callers await)");
+
+    public static readonly DiagnosticDescriptor NotVirtual = Error(
+        "STRATA002",
+        "A [UseCache] method must be virtual",
+        "'{0}' must be virtual: Strata caches it by overriding it in a generated subclass. Add 'virtual' to its declaration{1}.");
+
+    public static readonly DiagnosticDescriptor Static = Error(
+        "STRATA003",
+        "A [UseCache] method must not be static",
+        "'{0}' is static, but {1} methods are cached through a generated subclass of a class resolved from dependency injection. Make it an instance 'virtual' method of a registered class, or cache a lambda with Cache.Function(...) instead.");
+
+    public static readonly DiagnosticDescriptor SealedClass = Error(
+        "STRATA004",
+        "The class of a [UseCache] method must not be sealed",
+        "'{0}' is sealed, so Strata cannot generate the subclass that caches its [UseCache] methods. Remove 'sealed'.");
+
+    public static readonly DiagnosticDescriptor Generic = Error(
+        "STRATA005",
+        "Generic [UseCache] methods and classes are not supported",
+        "'{0}' is generic ({1}); Strata's generator cannot cache generic methods or methods of generic classes yet. Make it non-generic (e.g. one method per type), or cache a lambda with Cache.Function(...).");
+
+    public static readonly DiagnosticDescriptor RefParameter = Error(
+        "STRATA006",
+        "A [UseCache] method cannot have ref, out or in parameters",
+        "Parameter '{0}' of '{1}' is '{2}': a cached call returns a stored result and cannot write back to, or keep a reference to, the caller's variables. Pass it by value and return what the caller needs.");
+
+    public static readonly DiagnosticDescriptor KeyType = Error(
+        "STRATA007",
+        "A [UseCache] parameter must be plain data",
+        "Parameter '{0}' of '{1}' cannot be part of a cache key: {2} is of type {3}, which {4}. Cache keys are built from plain data only (numbers, strings, enums, Guid, dates, byte arrays, arrays, lists, dictionaries, sets, and records or classes whose state is public properties); inject services through the constructor and pass only the data the method needs.");
+
+    public static readonly DiagnosticDescriptor RequestData = Error(
+        "STRATA008",
+        "Request data cannot be read inside [UseCache]",
+        "'{0}' used `{1}` inside {2}. {3}");
+
+    public static readonly DiagnosticDescriptor Connection = Error(
+        "STRATA009",
+        "Connection() cannot be called inside a cached function",
+        "'{0}' used `Connection()` inside {1}. {2}");
+
+    public static readonly DiagnosticDescriptor Revalidation = Error(
+        "STRATA010",
+        "Revalidation cannot happen inside a cached function",
+        "'{0}' used \"{1}\" inside a {2} which is unsupported. To ensure revalidation is performed consistently it must always happen outside of renders and cached functions. Call it from a server action, an endpoint or a background service instead. See more info here: https://nextjs.org/docs/app/building-your-application/rendering/static-and-dynamic#dynamic-rendering");
+
+    public static readonly DiagnosticDescriptor OutsideScope = Warning(
+        "STRATA011",
+        "CacheLife and CacheTag only work inside a cached function",
+        "`{0}()` can only be called inside a [UseCache] function, and '{1}' is not one (nor a Cache.Function lambda, nor a cached component). Move the call into the cached method; if this code only ever runs inside one, the run-time check still applies.");
+
+    public static readonly DiagnosticDescriptor KindTypo = Error(
+        "STRATA012",
+        "Unknown cache kind close to a known one",
+        "Did you mean \"{1}\"? \"{0}\" is not a known cache kind. Known kinds are \"default\", \"remote\", \"private\" and those registered with AddCacheHandler(\"<kind>\", ...).");
+
+    public static readonly DiagnosticDescriptor KindName = Error(
+        "STRATA013",
+        "Invalid cache kind name",
+        "\"{0}\" is not a valid cache kind: a kind uses only the characters a-z and - (e.g. \"remote\", \"product-catalog\")");
+
+    public static readonly DiagnosticDescriptor Conflict = Error(
+        "STRATA014",
+        "[UseCache] and [UseServer] conflict",
+        "Conflicting directives [UseServer] and [UseCache] found on '{0}'. A method or class cannot be both a server function and a cached function. Please remove one of them.");
+
+    public static readonly DiagnosticDescriptor MutableResult = Warning(
+        "STRATA015",
+        "A [UseCache] result of a mutable type is copied on every hit",
+        "'{0}' returns {1}, which {2}, so every cache hit deserializes a fresh copy. Return an immutable type (a record with init-only properties, ImmutableArray<T>, an immutable or frozen collection) to get the same instance on every hit, without copying.");
+
+    public static readonly DiagnosticDescriptor UnknownProfile = Warning(
+        "STRATA016",
+        "Unknown CacheLife profile",
+        "`CacheLife(\"{0}\")`: \"{0}\" is not a built-in profile (default, seconds, minutes, hours, days, weeks, max) and is not configured in this project{1}. Configure it with AddStrata(options => options.CacheLife[\"{0}\"] = new() {{ ... }}) or under \"Strata:CacheLife\" in appsettings.json (add it as an AdditionalFiles item so the analyzer sees it); otherwise it throws at run time.");
+
+    public static readonly DiagnosticDescriptor CannotSubclass = Error(
+        "STRATA017",
+        "The class of a [UseCache] method cannot be subclassed",
+        "'{0}' {1}, so Strata cannot generate the subclass that caches its [UseCache] methods. {2}");
+}

@@ -1,0 +1,60 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace Strata.Generators;
+
+/// <summary>Cache kind names: the engine's validity rule and the near-miss check (<c>"privte"</c> → <c>"private"</c>).</summary>
+internal static class KindRules
+{
+    public static readonly string[] BuiltIn = { "default", "remote", "private" };
+
+    /// <summary>The engine's rule (CacheKinds.IsValidName): lowercase letters a-z and dashes.</summary>
+    public static bool IsValidName(string? kind) => !string.IsNullOrEmpty(kind) && kind!.All(c => c is >= 'a' and <= 'z' or '-');
+
+    /// <summary>The known kind <paramref name="kind"/> is a typo of (one or two edits, ignoring case), or null.</summary>
+    public static string? NearMiss(string kind, IEnumerable<string> known)
+    {
+        string? best = null;
+        var bestDistance = int.MaxValue;
+        foreach (var candidate in known)
+        {
+            if (candidate == kind)
+            {
+                return null;
+            }
+
+            var distance = Levenshtein(kind.Trim().ToLowerInvariant(), candidate);
+            if (distance < bestDistance)
+            {
+                (best, bestDistance) = (candidate, distance);
+            }
+        }
+
+        return bestDistance <= 2 && kind.Length > 2 ? best : null;
+    }
+
+    public static int Levenshtein(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+
+            (previous, current) = (current, previous);
+        }
+
+        return previous[b.Length];
+    }
+}

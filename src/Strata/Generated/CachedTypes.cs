@@ -1,0 +1,57 @@
+using System.Collections.Concurrent;
+using System.ComponentModel;
+
+namespace Strata.Generated;
+
+/// <summary>
+/// The classes that have <c>[UseCache]</c> methods, each with the sealed subclass Strata's source generator wrote for it.
+/// Generated code registers its pairs here from a module initializer; <c>AddStrata()</c> reads them to replace the
+/// dependency-injection registrations of those classes by their cached subclasses. Not meant to be called by hand.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class CachedTypes
+{
+    private static readonly ConcurrentDictionary<Type, Type> Subclasses = new();
+
+    /// <summary>Records that <paramref name="cachedType"/> is the cached subclass of <paramref name="type"/>.</summary>
+    /// <param name="type">The class with <c>[UseCache]</c> methods.</param>
+    /// <param name="cachedType">The generated subclass that caches them.</param>
+    /// <exception cref="ArgumentException"><paramref name="cachedType"/> does not derive from <paramref name="type"/>.</exception>
+    public static void Register(Type type, Type cachedType)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        ArgumentNullException.ThrowIfNull(cachedType);
+        if (cachedType == type || !type.IsAssignableFrom(cachedType))
+        {
+            throw new ArgumentException($"{cachedType} is not a subclass of {type}.", nameof(cachedType));
+        }
+
+        Subclasses[type] = cachedType;
+    }
+
+    /// <summary>The cached subclass of <paramref name="type"/>, if the generator wrote one.</summary>
+    /// <param name="type">A class.</param>
+    /// <param name="cachedType">The cached subclass.</param>
+    /// <returns>Whether <paramref name="type"/> has a cached subclass.</returns>
+    public static bool TryGetCachedType(Type type, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Type? cachedType)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        return Subclasses.TryGetValue(type, out cachedType);
+    }
+
+    /// <summary>Every registered pair: class → cached subclass.</summary>
+    public static IReadOnlyDictionary<Type, Type> All => new Dictionary<Type, Type>(Subclasses);
+
+    /// <summary>
+    /// Runs the module initializers of <paramref name="type"/>'s module (once), so that its generated registrations and
+    /// cache kinds are known even before any of its code has run.
+    /// </summary>
+    /// <param name="type">A type whose module may hold generated code.</param>
+    internal static void EnsureModuleInitialized(Type type)
+    {
+        if (!type.Assembly.IsDynamic)
+        {
+            System.Runtime.CompilerServices.RuntimeHelpers.RunModuleConstructor(type.Module.ModuleHandle);
+        }
+    }
+}

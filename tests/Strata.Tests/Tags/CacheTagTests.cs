@@ -1,0 +1,75 @@
+using Strata.Tests.Support;
+using static Strata.Cache;
+
+namespace Strata.Tests.Tags;
+
+public sealed class CacheTagTests
+{
+    [Fact]
+    public async Task Tags_AreStoredWithTheEntry_WithoutDuplicates()
+    {
+        using var t = TestRuntime.WithRecorder(out var recorder);
+        var get = Function(async () =>
+        {
+            await Task.Yield();
+            CacheTag("a", "b");
+            CacheTag("a", "c");
+            return 1;
+        });
+
+        await get();
+
+        await t.Runtime.FlushAsync();
+        Assert.Equal(["a", "b", "c"], Assert.Single(recorder.Sets).Tags);
+    }
+
+    [Fact]
+    public async Task ATagLongerThan256Characters_IsDroppedWithAWarning()
+    {
+        using var t = TestRuntime.WithRecorder(out var recorder);
+        var longTag = new string('x', 257);
+        var get = Function(async () =>
+        {
+            await Task.Yield();
+            CacheTag("ok", longTag, new string('y', 256));
+            return 1;
+        });
+
+        await get();
+
+        await t.Runtime.FlushAsync();
+        Assert.Equal(["ok", new string('y', 256)], Assert.Single(recorder.Sets).Tags);
+        var warning = Assert.Single(t.Logs.Warnings);
+        Assert.StartsWith("Warning: invalid tags passed to `CacheTag()`: ", warning, StringComparison.Ordinal);
+        Assert.Contains($"tag: \"{longTag}\" exceeded max length of 256", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TagsPastThe128th_AreDroppedWithAWarning()
+    {
+        using var t = TestRuntime.WithRecorder(out var recorder);
+        var tags = Enumerable.Range(0, 130).Select(i => "t" + i).ToArray();
+        var get = Function(async () =>
+        {
+            await Task.Yield();
+            CacheTag(tags);
+            return 1;
+        });
+
+        await get();
+
+        await t.Runtime.FlushAsync();
+        Assert.Equal(tags.Take(128), Assert.Single(recorder.Sets).Tags);
+        Assert.Equal("Warning: exceeded max tag count for `CacheTag()`, dropped tags: t128, t129", Assert.Single(t.Logs.Warnings));
+    }
+
+    [Fact]
+    public void CacheTagOutsideACachedFunction_IsAnError()
+    {
+        using var t = new TestRuntime();
+
+        var error = Assert.Throws<InvalidOperationException>(() => CacheTag("a"));
+
+        Assert.Equal("`CacheTag()` can only be called inside a [UseCache] function.", error.Message);
+    }
+}
