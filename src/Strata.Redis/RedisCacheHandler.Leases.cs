@@ -10,12 +10,15 @@ namespace Strata.Redis;
 /// returns nothing, so this instance runs the function; storing the value ends the lease and publishes <c>k|key</c>. A
 /// miss that finds the lease taken waits for that message (or a poll, or <see cref="RedisCacheHandlerOptions.LeaseWaitTimeout"/>)
 /// and returns the value that landed. A failed fill ends the lease with <c>a|key</c>, and one of the waiters takes it.
+/// A background refresh takes the same lease for <see cref="StrataOptions.FailSafeRetryInterval"/> (at least a second, at
+/// most <see cref="RedisCacheHandlerOptions.LeaseDuration"/>): a successful refresh ends it when it stores the value; a
+/// failed one lets it lapse, so the cluster retries a failing refresh at most once per that interval.
 /// </summary>
 public sealed partial class RedisCacheHandler
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
 
-    /// <summary>Leases this instance holds, with the time (Stopwatch) it took them.</summary>
+    /// <summary>Leases this instance holds, with the time (Stopwatch) they lapse.</summary>
     private readonly ConcurrentDictionary<CacheKey, long> _leases = new();
 
     /// <summary>Misses of this instance waiting for another instance's fill, by key.</summary>
@@ -36,7 +39,7 @@ public sealed partial class RedisCacheHandler
 
         try
         {
-            if (!await TryTakeLeaseAsync(key).ConfigureAwait(false))
+            if (!await TryTakeLeaseAsync(key, _refreshLeaseDuration).ConfigureAwait(false))
             {
                 return false;
             }
@@ -73,7 +76,7 @@ public sealed partial class RedisCacheHandler
         {
             try
             {
-                if (await TryTakeLeaseAsync(key).ConfigureAwait(false))
+                if (await TryTakeLeaseAsync(key, _options.LeaseDuration).ConfigureAwait(false))
                 {
                     if ((await ReadAsync(key).ConfigureAwait(false)).Entry is { } stored)
                     {
@@ -130,12 +133,12 @@ public sealed partial class RedisCacheHandler
         }
     }
 
-    private async Task<bool> TryTakeLeaseAsync(CacheKey key)
+    private async Task<bool> TryTakeLeaseAsync(CacheKey key, TimeSpan duration)
     {
-        var taken = await Timed(Database.StringSetAsync(LeaseKey(key), InstanceId, _options.LeaseDuration, When.NotExists)).ConfigureAwait(false);
+        var taken = await Timed(Database.StringSetAsync(LeaseKey(key), InstanceId, duration, When.NotExists)).ConfigureAwait(false);
         if (taken)
         {
-            _leases[key] = Stopwatch.GetTimestamp();
+            _leases[key] = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         }
 
         return taken;
@@ -143,17 +146,17 @@ public sealed partial class RedisCacheHandler
 
     private bool HoldsLease(CacheKey key)
     {
-        if (_leases.IsEmpty || !_leases.TryGetValue(key, out var since))
+        if (_leases.IsEmpty || !_leases.TryGetValue(key, out var lapses))
         {
             return false;
         }
 
-        if (Stopwatch.GetElapsedTime(since) < _options.LeaseDuration)
+        if (Stopwatch.GetTimestamp() < lapses)
         {
             return true;
         }
 
-        _leases.TryRemove(new KeyValuePair<CacheKey, long>(key, since));
+        _leases.TryRemove(new KeyValuePair<CacheKey, long>(key, lapses));
         return false;
     }
 

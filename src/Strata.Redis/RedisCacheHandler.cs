@@ -41,6 +41,7 @@ public sealed partial class RedisCacheHandler : ICacheHandler, ICacheRefreshCoor
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly long _failSafeWindowMs;
+    private readonly TimeSpan _refreshLeaseDuration;
     private readonly string _prefix;
     private readonly ConcurrentDictionary<CacheKey, Task> _pendingSets = new();
     private readonly MemoryCacheHandler? _local;
@@ -64,6 +65,8 @@ public sealed partial class RedisCacheHandler : ICacheHandler, ICacheRefreshCoor
         _options = options;
         _serializer = strataOptions?.Serializer ?? new JsonCacheSerializer();
         _failSafeWindowMs = strataOptions is null ? 0 : (long)Math.Max(0, strataOptions.FailSafeWindow.TotalMilliseconds);
+        var retry = strataOptions?.FailSafeRetryInterval ?? TimeSpan.FromSeconds(StrataDefaults.FailSafeRetryIntervalSeconds);
+        _refreshLeaseDuration = TimeSpan.FromTicks(Math.Clamp(retry.Ticks, TimeSpan.TicksPerSecond, Math.Max(TimeSpan.TicksPerSecond, options.LeaseDuration.Ticks)));
         _time = timeProvider ?? TimeProvider.System;
         loggerFactory ??= NullLoggerFactory.Instance;
         _logger = loggerFactory.CreateLogger<RedisCacheHandler>();
