@@ -15,5 +15,5 @@ if (mode == "propagation")
     return;
 }
 
-var config = DefaultConfig.Instance.AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(3).WithIterationCount(15));
+var config = DefaultConfig.Instance.AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(5).WithIterationCount(30));
 BenchmarkRunner.Run<HitLatencyBenchmarks>(config, args.Skip(1).ToArray());
