@@ -29,7 +29,7 @@ public sealed partial class RedisCacheHandler
     private long _outageStarted;
     private string? _instanceId;
 
-    private IDatabase Database => _database ?? throw new InvalidOperationException("Not connected.");
+    private IDatabase Database => _database ?? throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, CommandFlags.None, "The Redis cache handler is not connected yet.", null, CommandStatus.Unknown);
 
     /// <summary>Identifies this instance as a lease owner.</summary>
     private string InstanceId => _instanceId ??= Guid.NewGuid().ToString("N");
@@ -227,7 +227,7 @@ public sealed partial class RedisCacheHandler
     private Task<T> Timed<T>(Task<T> operation, TimeSpan? timeout = null) => operation.WaitAsync(timeout ?? _options.OperationTimeout, _disposed.Token);
 
     private static bool IsOutage(Exception exception) =>
-        exception is RedisException or TimeoutException or ObjectDisposedException or InvalidOperationException { Message: "Not connected." };
+        exception is RedisException or TimeoutException or ObjectDisposedException;
 
     [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Redis is unavailable for the \"{Handler}\" cache handler ({Reason}). Until it recovers, requests are served from {Fallback}; tag invalidations are applied here and written to Redis when it returns. This is logged once per outage.")]
     private partial void LogUnavailable(string handler, string reason, string fallback, Exception? exception);

@@ -72,64 +72,75 @@ public sealed partial class RedisCacheHandler
         }
 
         var started = Stopwatch.GetTimestamp();
-        while (true)
+        TaskCompletionSource? signal = null;
+        try
         {
-            try
+            while (true)
             {
-                if (await TryTakeLeaseAsync(key, _options.LeaseDuration).ConfigureAwait(false))
+                try
                 {
-                    if ((await ReadAsync(key).ConfigureAwait(false)).Entry is { } stored)
+                    if (await TryTakeLeaseAsync(key, _options.LeaseDuration).ConfigureAwait(false))
                     {
-                        // Another instance stored it and ended its lease between our read and our lease: use it.
-                        await StoreAndReleaseAsync(key, [], -1, stored: true).ConfigureAwait(false);
-                        return stored;
-                    }
+                        if ((await ReadAsync(key).ConfigureAwait(false)).Entry is { } stored)
+                        {
+                            // Another instance stored it and ended its lease between our read and our lease: use it.
+                            await StoreAndReleaseAsync(key, [], -1, stored: true).ConfigureAwait(false);
+                            return stored;
+                        }
 
+                        return null;
+                    }
+                }
+                catch (Exception ex) when (IsOutage(ex))
+                {
+                    MarkUnavailable(ex);
                     return null;
                 }
-            }
-            catch (Exception ex) when (IsOutage(ex))
-            {
-                MarkUnavailable(ex);
-                return null;
-            }
 
-            var signal = _waiters.GetOrAdd(key, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-            if ((await ReadAsync(key).ConfigureAwait(false)).Entry is { } landed)
-            {
-                return landed; // it landed between the lease check and now
-            }
+                signal = _waiters.GetOrAdd(key, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+                if ((await ReadAsync(key).ConfigureAwait(false)).Entry is { } landed)
+                {
+                    return landed; // it landed between the lease check and now
+                }
 
-            var remaining = _options.LeaseWaitTimeout - Stopwatch.GetElapsedTime(started);
-            if (remaining <= TimeSpan.Zero || !IsAvailable)
-            {
-                return null; // waited long enough: run the function here
-            }
+                var remaining = _options.LeaseWaitTimeout - Stopwatch.GetElapsedTime(started);
+                if (remaining <= TimeSpan.Zero || !IsAvailable)
+                {
+                    return null; // waited long enough: run the function here
+                }
 
-            try
-            {
-                await signal.Task.WaitAsync(remaining < PollInterval ? remaining : PollInterval, _disposed.Token).ConfigureAwait(false);
-            }
-            catch (TimeoutException)
-            {
-                // poll: the message may have been lost
-            }
-            catch (OperationCanceledException)
-            {
-                return null;
-            }
+                try
+                {
+                    await signal.Task.WaitAsync(remaining < PollInterval ? remaining : PollInterval, _disposed.Token).ConfigureAwait(false);
+                }
+                catch (TimeoutException)
+                {
+                    // poll: the message may have been lost
+                }
+                catch (OperationCanceledException)
+                {
+                    return null;
+                }
 
-            if ((await ReadAsync(key).ConfigureAwait(false)).Entry is { } entry)
-            {
-                return entry;
-            }
+                if ((await ReadAsync(key).ConfigureAwait(false)).Entry is { } entry)
+                {
+                    return entry;
+                }
 
-            if (!IsAvailable)
-            {
-                return null;
-            }
+                if (!IsAvailable)
+                {
+                    return null;
+                }
 
-            // Not there yet (a poll, or the fill was abandoned): take the lease if it is free, else wait again.
+                // Not there yet (a poll, or the fill was abandoned): take the lease if it is free, else wait again.
+            }
+        }
+        finally
+        {
+            if (signal is not null)
+            {
+                _waiters.TryRemove(new KeyValuePair<CacheKey, TaskCompletionSource>(key, signal)); // no message came for it
+            }
         }
     }
 

@@ -278,9 +278,9 @@ public sealed partial class RedisCacheHandler
                 break;
             case 'k':
             case 'a':
-                if (text.Length == 34)
+                if (text.Length == 34 && UInt128.TryParse(text.AsSpan(2), System.Globalization.NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var hash))
                 {
-                    WakeWaiters(CacheKey.Parse(text[2..]));
+                    WakeWaiters(new CacheKey(hash));
                 }
 
                 break;
