@@ -82,55 +82,79 @@ public sealed partial class RedisCacheHandler
         await Task.Yield(); // never connect inside the constructor
         try
         {
-            IConnectionMultiplexer connection;
-            if (_options.ConnectionMultiplexerFactory is { } factory)
-            {
-                connection = await factory().ConfigureAwait(false);
-            }
-            else
-            {
-                var configuration = _options.ConfigurationOptions?.Clone() ?? ConfigurationOptions.Parse(_options.Configuration!);
-                configuration.AbortOnConnectFail = false; // start without Redis, reconnect in the background
-                configuration.BacklogPolicy = BacklogPolicy.FailFast; // while disconnected, fail at once instead of queueing
-                configuration.ConnectTimeout = (int)_options.ConnectTimeout.TotalMilliseconds;
-                if (_options.ConfigurationOptions is null)
-                {
-                    configuration.ReconnectRetryPolicy = new LinearRetry(500);
-                }
-
-                connection = await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
-                _ownsConnection = true;
-            }
-
-            _connection = connection;
-            _database = connection.GetDatabase();
-            connection.ConnectionFailed += OnConnectionFailed;
+            var connection = await CreateConnectionAsync().ConfigureAwait(false);
             if (_disposed.IsCancellationRequested)
             {
                 return;
             }
 
-            if (!connection.IsConnected)
+            // The connection may still be completing (or Redis starting): keep trying for ConnectTimeout before warning.
+            var started = Stopwatch.GetTimestamp();
+            Exception? failure = null;
+            while (!_disposed.IsCancellationRequested)
             {
-                MarkUnavailable(null, "not reachable at start-up");
+                if (connection.IsConnected && (failure = await TryBecomeAvailableAsync().ConfigureAwait(false)) is null)
+                {
+                    break;
+                }
+
+                if (Stopwatch.GetElapsedTime(started) >= _options.ConnectTimeout)
+                {
+                    break;
+                }
+
+                await Task.Delay(ProbeInterval / 5, _disposed.Token).ConfigureAwait(false);
             }
-            else if (await TryBecomeAvailableAsync().ConfigureAwait(false) is { } failure)
+
+            if (!connection.IsConnected || failure is not null)
             {
-                MarkUnavailable(failure, "failed at start-up: " + failure.Message);
+                MarkUnavailable(failure, failure is null ? "not reachable at start-up" : "failed at start-up: " + failure.Message);
             }
             else if (Interlocked.CompareExchange(ref _state, StateAvailable, StateConnecting) != StateConnecting)
             {
                 StartRecovery(); // failed meanwhile
             }
         }
-        catch (Exception ex) when (IsOutage(ex) || ex is ArgumentException)
+        catch (OperationCanceledException) when (_disposed.IsCancellationRequested)
         {
-            MarkUnavailable(ex, "connecting failed");
+            // disposed while connecting
+        }
+        catch (Exception ex)
+        {
+            MarkUnavailable(ex, "connecting failed: " + ex.Message); // the recovery loop keeps trying
         }
         finally
         {
             _ready.TrySetResult();
         }
+    }
+
+    private async Task<IConnectionMultiplexer> CreateConnectionAsync()
+    {
+        IConnectionMultiplexer connection;
+        if (_options.ConnectionMultiplexerFactory is { } factory)
+        {
+            connection = await factory().ConfigureAwait(false);
+        }
+        else
+        {
+            var configuration = _options.ConfigurationOptions?.Clone() ?? ConfigurationOptions.Parse(_options.Configuration!);
+            configuration.AbortOnConnectFail = false; // start without Redis, reconnect in the background
+            configuration.BacklogPolicy = BacklogPolicy.FailFast; // while disconnected, fail at once instead of queueing
+            configuration.ConnectTimeout = (int)_options.ConnectTimeout.TotalMilliseconds;
+            if (_options.ConfigurationOptions is null)
+            {
+                configuration.ReconnectRetryPolicy = new LinearRetry(500);
+            }
+
+            connection = await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
+            _ownsConnection = true;
+        }
+
+        connection.ConnectionFailed += OnConnectionFailed;
+        _database = connection.GetDatabase();
+        _connection = connection;
+        return connection;
     }
 
     /// <summary>
@@ -156,7 +180,7 @@ public sealed partial class RedisCacheHandler
             await SyncTagsAsync(timeout).ConfigureAwait(false);
             return null;
         }
-        catch (Exception ex) when (IsOutage(ex))
+        catch (Exception ex) when (!_disposed.IsCancellationRequested)
         {
             return ex;
         }
@@ -201,6 +225,18 @@ public sealed partial class RedisCacheHandler
                 catch (OperationCanceledException)
                 {
                     return;
+                }
+
+                if (_connection is null)
+                {
+                    try
+                    {
+                        await CreateConnectionAsync().ConfigureAwait(false); // the first attempt failed outright
+                    }
+                    catch (Exception) when (!_disposed.IsCancellationRequested)
+                    {
+                        continue;
+                    }
                 }
 
                 if (_connection is not { IsConnected: true } || await TryBecomeAvailableAsync().ConfigureAwait(false) is not null)

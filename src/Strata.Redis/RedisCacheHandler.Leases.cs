@@ -8,8 +8,8 @@ namespace Strata.Redis;
 /// <summary>
 /// Distributed stampede protection. A miss takes the key's lease (<c>SET {prefix}{key}:l &lt;instance&gt; NX PX</c>) and
 /// returns nothing, so this instance runs the function; storing the value ends the lease and publishes <c>k|key</c>. A
-/// miss that finds the lease taken waits for that message (or a poll, or <see cref="RedisCacheHandlerOptions.LeaseWaitTimeout"/>)
-/// and returns the value that landed. A failed fill ends the lease with <c>a|key</c>, and one of the waiters takes it.
+/// miss that finds the lease taken, by another instance or by this one, waits for that message (or the local store, or a
+/// poll, or <see cref="RedisCacheHandlerOptions.LeaseWaitTimeout"/>) and returns the value that landed. A failed fill ends the lease with <c>a|key</c>, and one of the waiters takes it.
 /// A background refresh takes the same lease for <see cref="StrataOptions.FailSafeRetryInterval"/> (at least a second, at
 /// most <see cref="RedisCacheHandlerOptions.LeaseDuration"/>): a successful refresh ends it when it stores the value; a
 /// failed one lets it lapse, so the cluster retries a failing refresh at most once per that interval.
@@ -18,8 +18,8 @@ public sealed partial class RedisCacheHandler
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
 
-    /// <summary>Leases this instance holds, with the time (Stopwatch) they lapse.</summary>
-    private readonly ConcurrentDictionary<CacheKey, long> _leases = new();
+    /// <summary>Leases this instance holds: when they lapse (Stopwatch) and whether they are for a background refresh.</summary>
+    private readonly ConcurrentDictionary<CacheKey, Lease> _leases = new();
 
     /// <summary>Misses of this instance waiting for another instance's fill, by key.</summary>
     private readonly ConcurrentDictionary<CacheKey, TaskCompletionSource> _waiters = new();
@@ -39,7 +39,7 @@ public sealed partial class RedisCacheHandler
 
         try
         {
-            if (!await TryTakeLeaseAsync(key, _refreshLeaseDuration).ConfigureAwait(false))
+            if (!await TryTakeLeaseAsync(key, _refreshLeaseDuration, refresh: true).ConfigureAwait(false))
             {
                 return false;
             }
@@ -66,9 +66,11 @@ public sealed partial class RedisCacheHandler
     /// </summary>
     private async Task<CacheEntry?> MissAsync(CacheKey key)
     {
-        if (HoldsLease(key))
+        if (_leases.TryGetValue(key, out var own) && own.IsRefresh && HoldsLease(key))
         {
-            return null; // this instance is filling it already; the engine lets concurrent callers here wait for that run
+            // This instance refreshes the key in the background: the engine joins that run if it is still going, or runs
+            // the function itself if it failed.
+            return null;
         }
 
         var started = Stopwatch.GetTimestamp();
@@ -79,7 +81,8 @@ public sealed partial class RedisCacheHandler
             {
                 try
                 {
-                    if (await TryTakeLeaseAsync(key, _options.LeaseDuration).ConfigureAwait(false))
+                    // A lease this instance holds means its own fill is running: wait for it like any other waiter.
+                    if (!HoldsLease(key) && await TryTakeLeaseAsync(key, _options.LeaseDuration, refresh: false).ConfigureAwait(false))
                     {
                         if ((await ReadAsync(key).ConfigureAwait(false)).Entry is { } stored)
                         {
@@ -144,12 +147,12 @@ public sealed partial class RedisCacheHandler
         }
     }
 
-    private async Task<bool> TryTakeLeaseAsync(CacheKey key, TimeSpan duration)
+    private async Task<bool> TryTakeLeaseAsync(CacheKey key, TimeSpan duration, bool refresh)
     {
         var taken = await Timed(Database.StringSetAsync(LeaseKey(key), InstanceId, duration, When.NotExists)).ConfigureAwait(false);
         if (taken)
         {
-            _leases[key] = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+            _leases[key] = new Lease(Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency), refresh);
         }
 
         return taken;
@@ -157,17 +160,17 @@ public sealed partial class RedisCacheHandler
 
     private bool HoldsLease(CacheKey key)
     {
-        if (_leases.IsEmpty || !_leases.TryGetValue(key, out var lapses))
+        if (_leases.IsEmpty || !_leases.TryGetValue(key, out var lease))
         {
             return false;
         }
 
-        if (Stopwatch.GetTimestamp() < lapses)
+        if (Stopwatch.GetTimestamp() < lease.Lapses)
         {
             return true;
         }
 
-        _leases.TryRemove(new KeyValuePair<CacheKey, long>(key, lapses));
+        _leases.TryRemove(new KeyValuePair<CacheKey, Lease>(key, lease));
         return false;
     }
 
@@ -203,4 +206,6 @@ public sealed partial class RedisCacheHandler
             signal.TrySetResult();
         }
     }
+
+    private readonly record struct Lease(long Lapses, bool IsRefresh);
 }

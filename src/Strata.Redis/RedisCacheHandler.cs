@@ -283,6 +283,7 @@ public sealed partial class RedisCacheHandler : ICacheHandler, ICacheRefreshCoor
         {
             _pendingSets.TryRemove(new KeyValuePair<CacheKey, Task>(key, done.Task));
             done.SetResult();
+            WakeWaiters(key); // misses here that waited for this fill
         }
     }
 

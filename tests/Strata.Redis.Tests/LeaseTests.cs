@@ -28,6 +28,7 @@ public sealed class LeaseTests(RedisFixture redis) : IClassFixture<RedisFixture>
             Configuration = redis.Configuration,
             KeyPrefix = _prefix,
             LeaseWaitTimeout = leaseWait ?? TimeSpan.FromSeconds(30),
+            OperationTimeout = TestTimeouts.Operation,
         });
         _handlers.Add(handler);
         await handler.ConnectAsync();
@@ -58,6 +59,19 @@ public sealed class LeaseTests(RedisFixture redis) : IClassFixture<RedisFixture>
 
         var landed = await waiting.WaitAsync(TimeSpan.FromSeconds(20));
         Assert.Equal("filled by A", landed!.Value.Read<string>());
+    }
+
+    [Fact]
+    public async Task MissOnTheSameInstance_WhileItsOwnFillRuns_WaitsForThatFill()
+    {
+        var a = await InstanceAsync();
+        await a.GetAsync(Key, []); // this caller fills it
+
+        var second = a.GetAsync(Key, []).AsTask();
+        Assert.False(second.IsCompleted);
+        await a.SetAsync(Key, Task.FromResult(Entry("filled here")));
+
+        Assert.Equal("filled here", (await second.WaitAsync(TimeSpan.FromSeconds(20)))!.Value.Read<string>());
     }
 
     [Fact]

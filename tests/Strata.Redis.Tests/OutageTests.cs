@@ -99,7 +99,7 @@ public sealed class OutageTests
     public async Task SlowRedis_IsTreatedAsUnavailable_AndRecoversByItself()
     {
         await using var redis = await RedisServer.StartAsync();
-        await using var cluster = await Cluster.StartAsync(redis.Configuration, instances: 1);
+        await using var cluster = await Cluster.StartAsync(redis.Configuration, instances: 1, configure: o => o.OperationTimeout = TimeSpan.FromSeconds(1));
         var upstream = new Upstream();
         var get = Products(cluster, upstream);
         await cluster.A.InRequestAsync(() => get("p1"));
@@ -121,7 +121,7 @@ public sealed class OutageTests
     public async Task UpdateTagDuringAnOutage_IsNotLost_AndOtherInstancesStopServingTheOldValue()
     {
         await using var redis = await RedisServer.StartAsync();
-        await using var cluster = await Cluster.StartAsync(redis.Configuration, instances: 2, localTier: true);
+        await using var cluster = await Cluster.StartAsync(redis.Configuration, instances: 2, localTier: true, configure: o => o.OperationTimeout = TimeSpan.FromSeconds(1));
         var upstream = new Upstream();
         var get = Products(cluster, upstream);
         await cluster.A.InRequestAsync(() => get("p1"));

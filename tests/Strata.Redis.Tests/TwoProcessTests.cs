@@ -96,7 +96,7 @@ public sealed class TwoProcessTests : IAsyncLifetime
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in new[]
         {
-            AppPath(), "--urls", $"http://127.0.0.1:{port}", $"--Strata:Redis:Configuration={_redis!.Configuration}", $"--Strata:Redis:KeyPrefix={prefix}",
+            AppPath(), "--urls", $"http://127.0.0.1:{port}", $"--Strata:Redis:Configuration={_redis!.Configuration}", $"--Strata:Redis:KeyPrefix={prefix}", $"--Strata:Redis:OperationTimeout={TestTimeouts.Operation}",
             "--Logging:LogLevel:Default=Warning",
         })
         {

@@ -13,7 +13,7 @@ public sealed class RedisCacheHandlerContractTests(RedisFixture redis) : CacheHa
     protected override async Task<ICacheHandler> CreateHandlerAsync()
     {
         var handler = new RedisCacheHandler(
-            new RedisCacheHandlerOptions { Configuration = redis.Configuration, KeyPrefix = "contract-" + Guid.NewGuid().ToString("N") + ":" },
+            new RedisCacheHandlerOptions { Configuration = redis.Configuration, KeyPrefix = "contract-" + Guid.NewGuid().ToString("N") + ":", OperationTimeout = TestTimeouts.Operation },
             new StrataOptions { Serializer = Serializer },
             Time);
         await handler.ConnectAsync();
@@ -28,7 +28,7 @@ public sealed class RedisCacheHandlerWithLocalTierContractTests(RedisFixture red
     protected override async Task<ICacheHandler> CreateHandlerAsync()
     {
         var handler = new RedisCacheHandler(
-            new RedisCacheHandlerOptions { Configuration = redis.Configuration, KeyPrefix = "contract-" + Guid.NewGuid().ToString("N") + ":", LocalCacheSize = 16 << 20 },
+            new RedisCacheHandlerOptions { Configuration = redis.Configuration, KeyPrefix = "contract-" + Guid.NewGuid().ToString("N") + ":", LocalCacheSize = 16 << 20, OperationTimeout = TestTimeouts.Operation },
             new StrataOptions { Serializer = Serializer },
             Time);
         await handler.ConnectAsync();

@@ -98,8 +98,13 @@ public sealed class App : IAsyncDisposable
         builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Information);
         builder.Services.AddSingleton<TimeProvider>(time);
         var strataBuilder = builder.Services.AddStrata(strata);
-        strataBuilder.AddRedisCacheHandler("remote", configure);
-        strataBuilder.AddRedisCacheHandler(Cluster.CatalogKind, configure);
+        Action<RedisCacheHandlerOptions> options = o =>
+        {
+            o.OperationTimeout = TestTimeouts.Operation;
+            configure?.Invoke(o);
+        };
+        strataBuilder.AddRedisCacheHandler("remote", options);
+        strataBuilder.AddRedisCacheHandler(Cluster.CatalogKind, options);
         var host = builder.Build();
         await host.StartAsync();
         return new App(name, host, logs);
