@@ -91,7 +91,7 @@ out.append('}\n')
 for n in range(0, N + 1):
     for task in ['Task', 'ValueTask']:
         fn = f'Func<{tparams(n)}{task}<TResult>>'
-        run = 'RunTaskAsync' if task == 'Task' else 'RunAsync'
+        run = 'RunCurrentTask' if task == 'Task' else 'RunCurrent'
         adds = ''.join(f'        key.Add(arg{i});\n' for i in range(1, n + 1))
         if n == 0:
             state, call = 'inner', 'static s => s()'
@@ -109,7 +109,7 @@ internal sealed class Cached{task}{n}<{tparams(n)}TResult>(CacheFunction functio
             key.AddCaptured(closure, inner.Target!);
         }}
 
-        return CacheRuntime.Current.{run}(function, ref key, {state}, {call});
+        return CacheRuntime.{run}(function, ref key, {state}, {call});
     }}
 }}
 ''')

@@ -416,7 +416,7 @@ internal sealed class CachedTask0<TResult>(CacheFunction function, Func<Task<TRe
             key.AddCaptured(closure, inner.Target!);
         }
 
-        return CacheRuntime.Current.RunTaskAsync(function, ref key, inner, static s => s());
+        return CacheRuntime.RunCurrentTask(function, ref key, inner, static s => s());
     }
 }
 
@@ -430,7 +430,7 @@ internal sealed class CachedValueTask0<TResult>(CacheFunction function, Func<Val
             key.AddCaptured(closure, inner.Target!);
         }
 
-        return CacheRuntime.Current.RunAsync(function, ref key, inner, static s => s());
+        return CacheRuntime.RunCurrent(function, ref key, inner, static s => s());
     }
 }
 
@@ -445,7 +445,7 @@ internal sealed class CachedTask1<T1, TResult>(CacheFunction function, Func<T1, 
             key.AddCaptured(closure, inner.Target!);
         }
 
-        return CacheRuntime.Current.RunTaskAsync(function, ref key, (inner, arg1), static s => s.inner(s.arg1));
+        return CacheRuntime.RunCurrentTask(function, ref key, (inner, arg1), static s => s.inner(s.arg1));
     }
 }
 
@@ -460,7 +460,7 @@ internal sealed class CachedValueTask1<T1, TResult>(CacheFunction function, Func
             key.AddCaptured(closure, inner.Target!);
         }
 
-        return CacheRuntime.Current.RunAsync(function, ref key, (inner, arg1), static s => s.inner(s.arg1));
+        return CacheRuntime.RunCurrent(function, ref key, (inner, arg1), static s => s.inner(s.arg1));
     }
 }
 
@@ -476,7 +476,7 @@ internal sealed class CachedTask2<T1, T2, TResult>(CacheFunction function, Func<
             key.AddCaptured(closure, inner.Target!);
         }
 
-        return CacheRuntime.Current.RunTaskAsync(function, ref key, (inner, arg1, arg2), static s => s.inner(s.arg1, s.arg2));
+        return CacheRuntime.RunCurrentTask(function, ref key, (inner, arg1, arg2), static s => s.inner(s.arg1, s.arg2));
     }
 }
 
@@ -492,7 +492,7 @@ internal sealed class CachedValueTask2<T1, T2, TResult>(CacheFunction function, 
             key.AddCaptured(closure, inner.Target!);
         }
 
-        return CacheRuntime.Current.RunAsync(function, ref key, (inner, arg1, arg2), static s => s.inner(s.arg1, s.arg2));
+        return CacheRuntime.RunCurrent(function, ref key, (inner, arg1, arg2), static s => s.inner(s.arg1, s.arg2));
     }
 }
 
@@ -509,7 +509,7 @@ internal sealed class CachedTask3<T1, T2, T3, TResult>(CacheFunction function, F
             key.AddCaptured(closure, inner.Target!);
         }
 
-        return CacheRuntime.Current.RunTaskAsync(function, ref key, (inner, arg1, arg2, arg3), static s => s.inner(s.arg1, s.arg2, s.arg3));
+        return CacheRuntime.RunCurrentTask(function, ref key, (inner, arg1, arg2, arg3), static s => s.inner(s.arg1, s.arg2, s.arg3));
     }
 }
 
@@ -526,7 +526,7 @@ internal sealed class CachedValueTask3<T1, T2, T3, TResult>(CacheFunction functi
             key.AddCaptured(closure, inner.Target!);
         }
 
-        return CacheRuntime.Current.RunAsync(function, ref key, (inner, arg1, arg2, arg3), static s => s.inner(s.arg1, s.arg2, s.arg3));
+        return CacheRuntime.RunCurrent(function, ref key, (inner, arg1, arg2, arg3), static s => s.inner(s.arg1, s.arg2, s.arg3));
     }
 }
 
@@ -544,7 +544,7 @@ internal sealed class CachedTask4<T1, T2, T3, T4, TResult>(CacheFunction functio
             key.AddCaptured(closure, inner.Target!);
         }
 
-        return CacheRuntime.Current.RunTaskAsync(function, ref key, (inner, arg1, arg2, arg3, arg4), static s => s.inner(s.arg1, s.arg2, s.arg3, s.arg4));
+        return CacheRuntime.RunCurrentTask(function, ref key, (inner, arg1, arg2, arg3, arg4), static s => s.inner(s.arg1, s.arg2, s.arg3, s.arg4));
     }
 }
 
@@ -562,7 +562,7 @@ internal sealed class CachedValueTask4<T1, T2, T3, T4, TResult>(CacheFunction fu
             key.AddCaptured(closure, inner.Target!);
         }
 
-        return CacheRuntime.Current.RunAsync(function, ref key, (inner, arg1, arg2, arg3, arg4), static s => s.inner(s.arg1, s.arg2, s.arg3, s.arg4));
+        return CacheRuntime.RunCurrent(function, ref key, (inner, arg1, arg2, arg3, arg4), static s => s.inner(s.arg1, s.arg2, s.arg3, s.arg4));
     }
 }
 
@@ -581,7 +581,7 @@ internal sealed class CachedTask5<T1, T2, T3, T4, T5, TResult>(CacheFunction fun
             key.AddCaptured(closure, inner.Target!);
         }
 
-        return CacheRuntime.Current.RunTaskAsync(function, ref key, (inner, arg1, arg2, arg3, arg4, arg5), static s => s.inner(s.arg1, s.arg2, s.arg3, s.arg4, s.arg5));
+        return CacheRuntime.RunCurrentTask(function, ref key, (inner, arg1, arg2, arg3, arg4, arg5), static s => s.inner(s.arg1, s.arg2, s.arg3, s.arg4, s.arg5));
     }
 }
 
@@ -600,7 +600,7 @@ internal sealed class CachedValueTask5<T1, T2, T3, T4, T5, TResult>(CacheFunctio
             key.AddCaptured(closure, inner.Target!);
         }
 
-        return CacheRuntime.Current.RunAsync(function, ref key, (inner, arg1, arg2, arg3, arg4, arg5), static s => s.inner(s.arg1, s.arg2, s.arg3, s.arg4, s.arg5));
+        return CacheRuntime.RunCurrent(function, ref key, (inner, arg1, arg2, arg3, arg4, arg5), static s => s.inner(s.arg1, s.arg2, s.arg3, s.arg4, s.arg5));
     }
 }
 
@@ -620,7 +620,7 @@ internal sealed class CachedTask6<T1, T2, T3, T4, T5, T6, TResult>(CacheFunction
             key.AddCaptured(closure, inner.Target!);
         }
 
-        return CacheRuntime.Current.RunTaskAsync(function, ref key, (inner, arg1, arg2, arg3, arg4, arg5, arg6), static s => s.inner(s.arg1, s.arg2, s.arg3, s.arg4, s.arg5, s.arg6));
+        return CacheRuntime.RunCurrentTask(function, ref key, (inner, arg1, arg2, arg3, arg4, arg5, arg6), static s => s.inner(s.arg1, s.arg2, s.arg3, s.arg4, s.arg5, s.arg6));
     }
 }
 
@@ -640,6 +640,6 @@ internal sealed class CachedValueTask6<T1, T2, T3, T4, T5, T6, TResult>(CacheFun
             key.AddCaptured(closure, inner.Target!);
         }
 
-        return CacheRuntime.Current.RunAsync(function, ref key, (inner, arg1, arg2, arg3, arg4, arg5, arg6), static s => s.inner(s.arg1, s.arg2, s.arg3, s.arg4, s.arg5, s.arg6));
+        return CacheRuntime.RunCurrent(function, ref key, (inner, arg1, arg2, arg3, arg4, arg5, arg6), static s => s.inner(s.arg1, s.arg2, s.arg3, s.arg4, s.arg5, s.arg6));
     }
 }

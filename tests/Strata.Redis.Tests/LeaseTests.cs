@@ -35,8 +35,8 @@ public sealed class LeaseTests(RedisFixture redis) : IClassFixture<RedisFixture>
         return handler;
     }
 
-    private static CacheEntry Entry(string value, double revalidate = 900) =>
-        new(CacheValue.FromBytes(Encoding.UTF8.GetBytes($"\"{value}\""), new JsonCacheSerializer()), [], DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), 300, revalidate, 3600);
+    private static CacheEntry Entry(string value, double revalidate = 900, double ageSeconds = 0) =>
+        new(CacheValue.FromBytes(Encoding.UTF8.GetBytes($"\"{value}\""), new JsonCacheSerializer()), [], DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - (long)(ageSeconds * 1000), 300, revalidate, 3600);
 
     [Fact]
     public async Task FirstMiss_TakesTheLease_AndReturnsNothing()
@@ -121,7 +121,7 @@ public sealed class LeaseTests(RedisFixture redis) : IClassFixture<RedisFixture>
         var b = await InstanceAsync();
         await a.TryBeginRefreshAsync(Key);
 
-        await a.SetAsync(Key, Task.FromResult(Entry("refreshed but stale again", revalidate: 0)));
+        await a.SetAsync(Key, Task.FromResult(Entry("refreshed but stale again", revalidate: 1, ageSeconds: 2)));
 
         Assert.True(await b.TryBeginRefreshAsync(Key));
     }

@@ -25,6 +25,7 @@ public sealed partial class MemoryCacheHandler : ICacheHandler
     private Queue<Node>? _evictionQueue;
     private long _size;
     private long _accessClock;
+    private int _pendingCount;
 
     /// <summary>Creates a memory handler.</summary>
     /// <param name="maxSize">The budget in bytes; 0 disables the handler (nothing is stored). Default 50 MB.</param>
@@ -61,12 +62,25 @@ public sealed partial class MemoryCacheHandler : ICacheHandler
     /// <inheritdoc />
     public ValueTask<CacheEntry?> GetAsync(CacheKey key, IReadOnlyList<string> softTags, CancellationToken cancellationToken = default)
     {
-        if (!_pendingSets.IsEmpty && _pendingSets.TryGetValue(key, out var pending))
+        if (Volatile.Read(ref _pendingCount) != 0 && _pendingSets.TryGetValue(key, out var pending))
         {
             return GetAfterPendingAsync(key, pending);
         }
 
         return new ValueTask<CacheEntry?>(GetNow(key));
+    }
+
+    /// <summary>Reads an entry without waiting: <see langword="false"/> when a write of the key is pending (use <see cref="GetAsync"/>).</summary>
+    internal bool TryGet(CacheKey key, out CacheEntry? entry)
+    {
+        if (Volatile.Read(ref _pendingCount) != 0 && _pendingSets.ContainsKey(key))
+        {
+            entry = null;
+            return false;
+        }
+
+        entry = GetNow(key);
+        return true;
     }
 
     /// <inheritdoc />
@@ -87,12 +101,12 @@ public sealed partial class MemoryCacheHandler : ICacheHandler
 
     /// <inheritdoc />
     public ValueTask<long> GetExpirationAsync(IReadOnlyList<string> tags, CancellationToken cancellationToken = default) =>
-        new(_tags.GetExpiration(tags, _clock.NowMs));
+        new(_tags.GetExpiration(tags, _clock.StampMs));
 
     /// <inheritdoc />
     public ValueTask UpdateTagsAsync(IReadOnlyList<string> tags, TagDurations? durations, CancellationToken cancellationToken = default)
     {
-        _tags.Update(tags, durations, _clock.NowMs);
+        _tags.Update(tags, durations, _clock.StampMs);
         return default;
     }
 
@@ -116,7 +130,7 @@ public sealed partial class MemoryCacheHandler : ICacheHandler
         var tags = entry.TagArray;
         if (entry.ExpireAt != long.MaxValue || tags.Length != 0)
         {
-            var now = _clock.NowMs;
+            var now = _clock.ReadMs;
             if (now > entry.ExpireAt && now - entry.ExpireAt > _retainAfterExpireMs)
             {
                 // Kept for the fail-safe window past expire (the engine serves it only when the function fails).
@@ -159,6 +173,7 @@ public sealed partial class MemoryCacheHandler : ICacheHandler
     private async Task SetPendingAsync(CacheKey key, Task<CacheEntry> pendingEntry)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Interlocked.Increment(ref _pendingCount);
         _pendingSets[key] = done.Task;
         try
         {
@@ -172,6 +187,7 @@ public sealed partial class MemoryCacheHandler : ICacheHandler
         finally
         {
             _pendingSets.TryRemove(new KeyValuePair<CacheKey, Task>(key, done.Task));
+            Interlocked.Decrement(ref _pendingCount);
             done.SetResult();
         }
     }

@@ -86,4 +86,7 @@ internal sealed class RuntimeBinding(CacheRuntime runtime, long seed, ICacheHand
     public long Seed { get; } = seed;
 
     public ICacheHandler? Handler { get; } = handler;
+
+    /// <summary>The handler when it is the built-in memory handler: read without an interface call or a ValueTask.</summary>
+    public MemoryCacheHandler? Memory { get; } = handler as MemoryCacheHandler;
 }

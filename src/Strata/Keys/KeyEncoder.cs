@@ -50,6 +50,7 @@ internal static class KeyEncoder
     internal const byte Set = 0x52;
     internal const byte Object = 0x60;
     internal const byte Closure = 0x61;
+    internal const byte Service = 0x7E;
     internal const byte PassThrough = 0x7F;
 
     private const int MaxDepth = 64;
@@ -62,15 +63,10 @@ internal static class KeyEncoder
             return;
         }
 
-        writer.WriteByte(String);
-        writer.WriteStringPayload(value);
+        writer.WriteTaggedString(String, value);
     }
 
-    public static void WriteInt32(ref KeyWriter writer, int value)
-    {
-        writer.WriteByte(Int32);
-        writer.WriteInt32(value);
-    }
+    public static void WriteInt32(ref KeyWriter writer, int value) => writer.WriteTaggedInt32(Int32, value);
 
     public static void WriteInt64(ref KeyWriter writer, long value)
     {

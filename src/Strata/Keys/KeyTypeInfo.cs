@@ -54,7 +54,7 @@ internal sealed class KeyTypeInfo
 {
     private static readonly ConcurrentDictionary<Type, KeyTypeInfo> Cache = new();
 
-    private static readonly string[] ServiceTypeNames =
+    private static readonly string[] RequestStateTypeNames =
     [
         "Microsoft.AspNetCore.Http.HttpContext",
         "Microsoft.AspNetCore.Http.HttpRequest",
@@ -65,10 +65,14 @@ internal sealed class KeyTypeInfo
         "Microsoft.AspNetCore.Http.IHeaderDictionary",
         "Microsoft.AspNetCore.Http.IQueryCollection",
         "Microsoft.AspNetCore.Http.ConnectionInfo",
-        "Microsoft.EntityFrameworkCore.DbContext",
-        "System.Net.Http.HttpClient",
         "System.Security.Claims.ClaimsPrincipal",
         "System.Security.Claims.ClaimsIdentity",
+    ];
+
+    private static readonly string[] ServiceTypeNames =
+    [
+        "Microsoft.EntityFrameworkCore.DbContext",
+        "System.Net.Http.HttpClient",
     ];
 
     private KeyTypeInfo(Type type, KeyTypeKind kind)
@@ -87,6 +91,13 @@ internal sealed class KeyTypeInfo
 
     /// <summary>Why the type cannot be encoded (Unsupported only).</summary>
     public string? Reason { get; private init; }
+
+    /// <summary>
+    /// An Unsupported type that looks like a service (hidden state, disposable, a service provider, a DbContext...): as a
+    /// captured variable it is shared infrastructure, like a module import in JavaScript, and is left out of the key.
+    /// As an argument it is still an error.
+    /// </summary>
+    public bool IsService { get; private init; }
 
     /// <summary>The members of an Object, sorted by name (Ordinal).</summary>
     public KeyMember[] Members { get; private init; } = [];
@@ -185,9 +196,9 @@ internal sealed class KeyTypeInfo
             return new KeyTypeInfo(type, KeyTypeKind.PassThrough);
         }
 
-        if (Unsupported(type) is { } reason)
+        if (Unsupported(type, out var isService) is { } reason)
         {
-            return new KeyTypeInfo(type, KeyTypeKind.Unsupported) { Reason = reason };
+            return new KeyTypeInfo(type, KeyTypeKind.Unsupported) { Reason = reason, IsService = isService };
         }
 
         if (Implements(type, typeof(IDictionary<,>)) || Implements(type, typeof(IReadOnlyDictionary<,>)) || typeof(IDictionary).IsAssignableFrom(type))
@@ -213,8 +224,9 @@ internal sealed class KeyTypeInfo
         return CreateObject(type);
     }
 
-    private static string? Unsupported(Type type)
+    private static string? Unsupported(Type type, out bool isService)
     {
+        isService = false;
         if (type.IsPointer || type.IsByRef || type.IsByRefLike)
         {
             return "is a pointer or by-ref type";
@@ -237,6 +249,7 @@ internal sealed class KeyTypeInfo
 
         if (typeof(IServiceProvider).IsAssignableFrom(type))
         {
+            isService = true;
             return "is a service provider";
         }
 
@@ -250,20 +263,15 @@ internal sealed class KeyTypeInfo
             return "is a query (IQueryable); run it outside the cached function, or pass the values that select the data instead";
         }
 
-        for (var t = type; t is not null; t = t.BaseType)
+        if (IsOneOf(type, RequestStateTypeNames))
         {
-            if (Array.IndexOf(ServiceTypeNames, t.FullName) >= 0)
-            {
-                return "is request or service state, not plain data; pass the values the function needs (an id, a culture, a user id) instead";
-            }
+            return "is request state, not plain data; read the values the function needs (an id, a culture, a user id) outside it and pass them instead";
         }
 
-        foreach (var i in type.GetInterfaces())
+        if (IsOneOf(type, ServiceTypeNames))
         {
-            if (Array.IndexOf(ServiceTypeNames, i.FullName) >= 0)
-            {
-                return "is request or service state, not plain data; pass the values the function needs (an id, a culture, a user id) instead";
-            }
+            isService = true;
+            return "is a service, not plain data; pass the values that select the data (an id, a filter) instead";
         }
 
         if (typeof(System.Collections.IEnumerable).IsAssignableFrom(type) && !typeof(System.Collections.ICollection).IsAssignableFrom(type) &&
@@ -274,10 +282,32 @@ internal sealed class KeyTypeInfo
 
         if (typeof(IDisposable).IsAssignableFrom(type) || typeof(IAsyncDisposable).IsAssignableFrom(type))
         {
+            isService = true;
             return "is disposable, which marks a service or a resource rather than plain data";
         }
 
         return null;
+    }
+
+    private static bool IsOneOf(Type type, string[] names)
+    {
+        for (var t = type; t is not null; t = t.BaseType)
+        {
+            if (Array.IndexOf(names, t.FullName) >= 0)
+            {
+                return true;
+            }
+        }
+
+        foreach (var i in type.GetInterfaces())
+        {
+            if (Array.IndexOf(names, i.FullName) >= 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static KeyTypeInfo CreateObject(Type type)
@@ -321,6 +351,7 @@ internal sealed class KeyTypeInfo
                     var display = name ?? field.Name;
                     return new KeyTypeInfo(type, KeyTypeKind.Unsupported)
                     {
+                        IsService = true,
                         Reason = $"has non-public state ('{display}') that could not be part of the key, so it is treated as a service rather than plain data; " +
                                  "use a record or a class whose state is public properties, or pass the values the function needs",
                     };

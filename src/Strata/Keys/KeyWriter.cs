@@ -73,6 +73,33 @@ internal ref struct KeyWriter
         _buffer[_length++] = (byte)value;
     }
 
+    /// <summary>Writes a tag and a little-endian 32-bit value.</summary>
+    public void WriteTaggedInt32(byte tag, int value)
+    {
+        Ensure(5);
+        _buffer[_length] = tag;
+        BinaryPrimitives.WriteInt32LittleEndian(_buffer[(_length + 1)..], value);
+        _length += 5;
+    }
+
+    /// <summary>Writes a tag and a length-prefixed UTF-16 string.</summary>
+    public void WriteTaggedString(byte tag, string value)
+    {
+        var chars = MemoryMarshal.AsBytes(value.AsSpan());
+        Ensure(chars.Length + 6);
+        _buffer[_length++] = tag;
+        var length = (uint)value.Length;
+        while (length >= 0x80)
+        {
+            _buffer[_length++] = (byte)(length | 0x80);
+            length >>= 7;
+        }
+
+        _buffer[_length++] = (byte)length;
+        chars.CopyTo(_buffer[_length..]);
+        _length += chars.Length;
+    }
+
     /// <summary>Writes a length-prefixed UTF-16 string (no tag).</summary>
     public void WriteStringPayload(string value)
     {

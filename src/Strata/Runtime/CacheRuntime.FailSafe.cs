@@ -61,7 +61,7 @@ public sealed partial class CacheRuntime
             return;
         }
 
-        var now = _clock.NowMs;
+        var now = _clock.ReadMs;
         if (_retryAfter.Count >= RetryTableSweepThreshold)
         {
             foreach (var (k, until) in _retryAfter)
@@ -85,7 +85,7 @@ public sealed partial class CacheRuntime
         CacheFunction function, ICacheHandler handler, CacheKey key, TState state, Func<TState, ValueTask<TResult>> factory, CacheRequest? request, CacheEntry? previous)
     {
         var window = FailSafeWindowMs(Options);
-        var now = _clock.NowMs;
+        var now = _clock.ReadMs;
         if (previous is null || window <= 0 || now - previous.ExpireAt > window)
         {
             return await GenerateSharedAsync(function, handler, key, state, factory, request).ConfigureAwait(false);

@@ -20,40 +20,8 @@ public sealed partial class CacheRuntime
     /// <param name="state">The factory's state.</param>
     /// <param name="factory">Runs the function's body.</param>
     /// <returns>The result: the same instance for every caller when its type is immutable, a copy otherwise.</returns>
-    public ValueTask<TResult> RunAsync<TState, TResult>(CacheFunction function, scoped ref CacheKeyBuilder arguments, TState state, Func<TState, ValueTask<TResult>> factory)
-    {
-        ArgumentNullException.ThrowIfNull(factory);
-        var binding = function.Binding;
-        if (binding is null || !ReferenceEquals(binding.Runtime, this))
-        {
-            binding = Bind(function);
-        }
-
-        var key = arguments.Build(binding.Seed);
-        var ambient = AmbientContext.Current;
-        var prefetch = default(Prefetch);
-        if (binding.Handler is { } handler && (ambient is null || (ambient.Request is null && ambient.Scope is null)))
-        {
-            var pending = handler.GetAsync(key, NoTags);
-            if (pending.IsCompletedSuccessfully)
-            {
-                var entry = pending.Result;
-                if (entry is not null && entry.Value is ObjectValue<TResult> { IsShared: true } value && IsFresh(entry))
-                {
-                    RecordHit(function, key);
-                    return new ValueTask<TResult>(value.Value);
-                }
-
-                prefetch = new Prefetch(entry);
-            }
-            else
-            {
-                prefetch = new Prefetch(pending.AsTask());
-            }
-        }
-
-        return ReadAsync(function, binding, key, state, factory, ambient, prefetch);
-    }
+    public ValueTask<TResult> RunAsync<TState, TResult>(CacheFunction function, scoped ref CacheKeyBuilder arguments, TState state, Func<TState, ValueTask<TResult>> factory) =>
+        RunCore(function, ref arguments, state, factory, AmbientContext.Current);
 
     /// <summary>
     /// The <see cref="Task{TResult}"/> form of <see cref="RunAsync{TState, TResult}(CacheFunction, ref CacheKeyBuilder, TState, Func{TState, ValueTask{TResult}})"/>:
@@ -66,45 +34,115 @@ public sealed partial class CacheRuntime
     /// <param name="state">The factory's state.</param>
     /// <param name="factory">Runs the function's body.</param>
     /// <returns>The result.</returns>
-    public Task<TResult> RunTaskAsync<TState, TResult>(CacheFunction function, scoped ref CacheKeyBuilder arguments, TState state, Func<TState, Task<TResult>> factory)
+    public Task<TResult> RunTaskAsync<TState, TResult>(CacheFunction function, scoped ref CacheKeyBuilder arguments, TState state, Func<TState, Task<TResult>> factory) =>
+        RunTaskCore(function, ref arguments, state, factory, AmbientContext.Current);
+
+    /// <summary><see cref="RunAsync{TState, TResult}(CacheFunction, ref CacheKeyBuilder, TState, Func{TState, ValueTask{TResult}})"/> on the current runtime, reading the ambient context once.</summary>
+    internal static ValueTask<TResult> RunCurrent<TState, TResult>(CacheFunction function, scoped ref CacheKeyBuilder arguments, TState state, Func<TState, ValueTask<TResult>> factory)
+    {
+        var ambient = AmbientContext.Current;
+        var runtime = ambient?.Runtime ?? s_default ?? throw new InvalidOperationException(ErrorMessages.NoRuntime);
+        return runtime.RunCore(function, ref arguments, state, factory, ambient);
+    }
+
+    /// <summary><see cref="RunTaskAsync{TState, TResult}"/> on the current runtime, reading the ambient context once.</summary>
+    internal static Task<TResult> RunCurrentTask<TState, TResult>(CacheFunction function, scoped ref CacheKeyBuilder arguments, TState state, Func<TState, Task<TResult>> factory)
+    {
+        var ambient = AmbientContext.Current;
+        var runtime = ambient?.Runtime ?? s_default ?? throw new InvalidOperationException(ErrorMessages.NoRuntime);
+        return runtime.RunTaskCore(function, ref arguments, state, factory, ambient);
+    }
+
+    private ValueTask<TResult> RunCore<TState, TResult>(CacheFunction function, scoped ref CacheKeyBuilder arguments, TState state, Func<TState, ValueTask<TResult>> factory, AmbientContext? ambient)
     {
         ArgumentNullException.ThrowIfNull(factory);
-        var binding = function.Binding;
-        if (binding is null || !ReferenceEquals(binding.Runtime, this))
+        var binding = Bind(function, ref arguments, out var key);
+        var prefetch = default(Prefetch);
+        if (ambient is null || (ambient.Request is null && ambient.Scope is null))
         {
-            binding = Bind(function);
+            if (TryHit<TResult>(function, binding, key, ref prefetch) is { } value)
+            {
+                return new ValueTask<TResult>(value.Value);
+            }
         }
 
-        var key = arguments.Build(binding.Seed);
-        var ambient = AmbientContext.Current;
-        var prefetch = default(Prefetch);
-        if (binding.Handler is { } handler && (ambient is null || (ambient.Request is null && ambient.Scope is null)))
-        {
-            var pending = handler.GetAsync(key, NoTags);
-            if (pending.IsCompletedSuccessfully)
-            {
-                var entry = pending.Result;
-                if (entry is not null && entry.Value is ObjectValue<TResult> { IsShared: true } value && IsFresh(entry))
-                {
-                    RecordHit(function, key);
-                    return value.CompletedTask;
-                }
+        return ReadAsync(function, binding, key, state, factory, ambient, prefetch);
+    }
 
-                prefetch = new Prefetch(entry);
-            }
-            else
+    private Task<TResult> RunTaskCore<TState, TResult>(CacheFunction function, scoped ref CacheKeyBuilder arguments, TState state, Func<TState, Task<TResult>> factory, AmbientContext? ambient)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        var binding = Bind(function, ref arguments, out var key);
+        var prefetch = default(Prefetch);
+        if (ambient is null || (ambient.Request is null && ambient.Scope is null))
+        {
+            if (TryHit<TResult>(function, binding, key, ref prefetch) is { } value)
             {
-                prefetch = new Prefetch(pending.AsTask());
+                return value.CompletedTask;
             }
         }
 
         return ReadAsync(function, binding, key, (state, factory), static s => new ValueTask<TResult>(s.factory(s.state)), ambient, prefetch).AsTask();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private RuntimeBinding Bind(CacheFunction function, scoped ref CacheKeyBuilder arguments, out CacheKey key)
+    {
+        var binding = function.Binding;
+        if (binding is null || !ReferenceEquals(binding.Runtime, this))
+        {
+            binding = Bind(function);
+        }
+
+        key = arguments.Build(binding.Seed);
+        return binding;
+    }
+
+    /// <summary>
+    /// The hit path outside requests and scopes: a fresh entry holding an immutable value is returned as it is. Anything
+    /// else (stale, missing, mutable, a handler that answers asynchronously) goes to the full read with what was fetched.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ObjectValue<TResult>? TryHit<TResult>(CacheFunction function, RuntimeBinding binding, CacheKey key, ref Prefetch prefetch)
+    {
+        CacheEntry? entry;
+        if (binding.Memory is { } memory)
+        {
+            if (!memory.TryGet(key, out entry))
+            {
+                return null;
+            }
+        }
+        else if (binding.Handler is { } handler)
+        {
+            var pending = handler.GetAsync(key, NoTags);
+            if (!pending.IsCompletedSuccessfully)
+            {
+                prefetch = new Prefetch(pending.AsTask());
+                return null;
+            }
+
+            entry = pending.Result;
+        }
+        else
+        {
+            return null;
+        }
+
+        if (entry is not null && entry.Value is ObjectValue<TResult> { IsShared: true } value && IsFresh(entry))
+        {
+            RecordHit(function, key);
+            return value;
+        }
+
+        prefetch = new Prefetch(entry);
+        return null;
+    }
+
     private bool IsFresh(CacheEntry entry)
     {
         var staleAt = entry.StaleAt;
-        return staleAt == long.MaxValue || (staleAt != long.MinValue && _clock.NowMs <= staleAt);
+        return staleAt == long.MaxValue || (staleAt != long.MinValue && _clock.ReadMs <= staleAt);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -214,7 +252,7 @@ public sealed partial class CacheRuntime
             entry = null;
         }
 
-        var now = _clock.NowMs;
+        var now = _clock.ReadMs;
         if (entry is null || now > entry.ExpireAt)
         {
             return await GenerateWithFailSafeAsync(function, handler, key, state, factory, request, entry).ConfigureAwait(false);
@@ -307,7 +345,7 @@ public sealed partial class CacheRuntime
         CacheFunction function, CacheKey key, TState state, Func<TState, ValueTask<TResult>> factory, CacheRequest? request)
     {
         var scope = new CacheScope(this, function, request, _defaultProfile);
-        var timestamp = _clock.NowMs;
+        var timestamp = _clock.StampMs;
         AmbientContext.Current = new AmbientContext(this, request, scope);
         var value = await factory(state).ConfigureAwait(false);
         var entry = scope.CreateEntry(new ObjectValue<TResult>(value, Serializer), timestamp);
@@ -316,7 +354,7 @@ public sealed partial class CacheRuntime
 
     private void RefreshInBackground<TState, TResult>(CacheFunction function, ICacheHandler handler, CacheKey key, TState state, Func<TState, ValueTask<TResult>> factory)
     {
-        if (IsRetryThrottled(key, _clock.NowMs))
+        if (IsRetryThrottled(key, _clock.ReadMs))
         {
             return; // the last refresh failed less than FailSafeRetryInterval ago: keep serving the stale value
         }

@@ -151,7 +151,7 @@ public sealed partial class CacheRuntime
         var request = AmbientContext.Current?.Request;
         if (request is not null)
         {
-            request.RecordRevalidated(tags, _clock.NowMs);
+            request.RecordRevalidated(tags, _clock.StampMs);
             if (pathWasRevalidated)
             {
                 request.PathWasRevalidated = true;
@@ -164,8 +164,19 @@ public sealed partial class CacheRuntime
         }
 
         var task = UpdateAllHandlersAsync(tags, durations, cancellationToken);
+        if (request?.Revalidated is { } revalidated)
+        {
+            task = ThenAsync(task, revalidated, tags);
+        }
+
         request?.Track(task);
         return task;
+    }
+
+    private static async Task ThenAsync(Task update, Func<IReadOnlyList<string>, Task> revalidated, IReadOnlyList<string> tags)
+    {
+        await update.ConfigureAwait(false);
+        await revalidated(tags).ConfigureAwait(false);
     }
 
     private async Task UpdateAllHandlersAsync(IReadOnlyList<string> tags, TagDurations? durations, CancellationToken cancellationToken)

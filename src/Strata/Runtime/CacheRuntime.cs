@@ -113,7 +113,7 @@ public sealed partial class CacheRuntime
     /// <summary>The cache kinds that have a handler (<c>private</c> never has one).</summary>
     public IReadOnlyCollection<string> Kinds => _handlers.Keys;
 
-    internal long NowMs => _clock.NowMs;
+    internal long NowMs => _clock.StampMs;
 
     internal ILogger Logger => _logger;
 

@@ -121,6 +121,14 @@ public sealed class CacheRequest : IDisposable
     /// <summary>Whether <c>UpdateTag</c>, <c>RevalidatePath</c> or <c>Refresh</c> ran: the page must be rendered again with fresh data.</summary>
     public bool PathWasRevalidated { get; internal set; }
 
+    /// <summary>
+    /// Called after <c>UpdateTag</c>, <c>RevalidateTag</c> or <c>RevalidatePath</c> changed tags during this request, once
+    /// every handler has recorded the change; the task those functions return completes only after it. The web layer uses it
+    /// to render again, in the same response, the cached parts of a page that were rendered before a form handler ran
+    /// (read-your-own-writes). <see langword="null"/> by default.
+    /// </summary>
+    public Func<IReadOnlyList<string>, Task>? Revalidated { get; set; }
+
     /// <summary>The tags of the caches this request read.</summary>
     public IReadOnlyCollection<string> Tags
     {

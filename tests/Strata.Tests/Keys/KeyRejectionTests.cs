@@ -67,7 +67,7 @@ namespace Strata.Tests.Keys
 
             var error = Assert.Throws<CacheKeyException>(() => Support.Keys.Of(t.Runtime, function, new Microsoft.AspNetCore.Http.FakeHttpContext()));
 
-            Assert.Contains("request or service state", error.Message, StringComparison.Ordinal);
+            Assert.Contains("is request state", error.Message, StringComparison.Ordinal);
         }
 
         [Fact]

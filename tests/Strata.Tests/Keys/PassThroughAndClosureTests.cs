@@ -109,6 +109,41 @@ public sealed class PassThroughAndClosureTests
     }
 
     [Fact]
+    public async Task ACapturedService_IsSharedInfrastructure_AndNotPartOfTheKey()
+    {
+        using var t = new TestRuntime();
+        var calls = new Counter();
+
+        async Task<string> Load(Repository repository, string region)
+        {
+            var get = Function(async (string id) =>
+            {
+                await Task.Yield();
+                calls.Next();
+                return repository.Find(id) + "@" + region;
+            });
+            return await get("p1");
+        }
+
+        Assert.Equal(await Load(new Repository(), "eu"), await Load(new Repository(), "eu"));
+        await Load(new Repository(), "us");
+        Assert.Equal(2, calls.Count);
+    }
+
+    [Fact]
+    public async Task CapturedRequestState_IsAnError()
+    {
+        using var t = new TestRuntime();
+        var context = new Microsoft.AspNetCore.Http.FakeHttpContext();
+        var get = Function(async (string id) => { await Task.Yield(); return id + context.TraceIdentifier; });
+
+        var error = await Assert.ThrowsAsync<CacheKeyException>(() => get("p1"));
+
+        Assert.StartsWith("Captured variable 'context' cannot be part of a cache key", error.Message, StringComparison.Ordinal);
+        Assert.Contains("is request state", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TwoLambdasWithTheSameBody_AreDifferentFunctions()
     {
         using var t = new TestRuntime();
@@ -198,6 +233,13 @@ public sealed class PassThroughAndClosureTests
 
         public Task<string> GetName(string id) => _getName(id);
     }
+}
+
+public sealed class Repository
+{
+    private readonly string _prefix = "product ";
+
+    public string Find(string id) => _prefix + id;
 }
 
 public sealed class FakeComponent : Microsoft.AspNetCore.Components.IComponent

@@ -49,7 +49,7 @@ public sealed class NestingTests
         await outer();
 
         await t.Runtime.FlushAsync();
-        var entry = recorder.Sets.Last();
+        var entry = recorder.Sets.Single(e => e.Value.Read<string>() == "oi");
         Assert.Equal((300d, 3600d, 86400d), (entry.Stale, entry.Revalidate, entry.Expire));
     }
 

@@ -1,0 +1,33 @@
+using Storefront;
+using Storefront.Components;
+using Storefront.Data;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddRazorComponents();
+builder.Services.AddSingleton<Database>();
+builder.Services.AddSingleton<Upstream>();
+builder.Services.AddSingleton<ShopData>();
+builder.Services.AddSingleton<CachedShop>();   // [UseCache] methods: AddStrata() swaps in the cached subclass
+builder.Services.AddSingleton<Anchor>();
+
+builder.Services.AddStrata().AddAspNetCore();
+
+var app = builder.Build();
+app.Services.GetRequiredService<Database>().EnsureCreated();
+
+if (!app.Environment.IsDevelopment())
+{
+    app.UseExceptionHandler("/error", createScopeForErrors: true);
+}
+
+app.UseStrata();
+app.UseAntiforgery();
+app.MapStaticAssets();
+app.MapRazorComponents<App>();
+app.MapStorefrontApi();
+
+app.Run();
+
+/// <summary>The sample's entry point (also used by the tests' WebApplicationFactory).</summary>
+public partial class Program;

@@ -1,0 +1,107 @@
+using System.Diagnostics.CodeAnalysis;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.HtmlRendering.Infrastructure;
+using Microsoft.AspNetCore.Components.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Strata.AspNetCore.Components;
+
+/// <summary>
+/// A miss of a cached component: renders the real component once, to HTML, with a marker in place of each RenderFragment
+/// parameter, then cuts the HTML at the markers. It runs inside the engine's cache scope, so <c>CacheLife</c>,
+/// <c>CacheTag</c> and nested caches (components or functions) shape the entry, and it uses a DI scope of its own (with the
+/// NavigationManager set to the request's address), so the same fill also works as a background refresh after the request
+/// that started it has ended, and cannot pick up request-scoped state.
+/// </summary>
+internal sealed class CacheFill(CachedComponentType type, Dictionary<string, object?> parameters, IServiceScopeFactory scopes, string? baseUri, string? uri, string? route)
+{
+    public async ValueTask<CachedHtml> RenderAsync()
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        if (baseUri is not null && uri is not null && services.GetService<NavigationManager>() is IHostEnvironmentNavigationManager navigation)
+        {
+            navigation.Initialize(baseUri, uri);
+        }
+
+        var markers = new HoleMarkers();
+        var values = new Dictionary<string, object?>(parameters, StringComparer.OrdinalIgnoreCase);
+        var holes = type.Holes;
+        for (var i = 0; i < holes.Count; i++)
+        {
+            if (values.TryGetValue(holes[i], out var slot) && slot is not null)
+            {
+                var marker = markers.For(i);
+                values[holes[i]] = (RenderFragment)(builder => builder.AddMarkupContent(0, marker));
+            }
+        }
+
+        var activator = new FillActivator(type, services, scopes, baseUri, uri, route);
+        await using var renderer = new FillRenderer(new FillServices(services, activator), services.GetRequiredService<ILoggerFactory>(), type);
+        var html = await renderer.Dispatcher.InvokeAsync(async () =>
+        {
+            var root = renderer.BeginRenderingComponent(type.ComponentType, ParameterView.FromDictionary(values));
+            await root.QuiescenceTask;
+            return root.ToHtmlString();
+        });
+
+        return CachedHtml.Parse(html, markers, holes);
+    }
+
+    /// <summary>The renderer of a fill: Blazor's static HTML renderer, with a clear error for interactive components.</summary>
+    private sealed class FillRenderer(IServiceProvider services, ILoggerFactory loggerFactory, CachedComponentType type) : StaticHtmlRenderer(services, loggerFactory)
+    {
+        protected override IComponent ResolveComponentForRenderMode(Type componentType, int? parentComponentId, IComponentActivator componentActivator, IComponentRenderMode renderMode) =>
+            throw new InvalidOperationException(WebErrorMessages.InteractiveInCache(type.Name, type.Kind, ComponentTypeInfo.ReadableName(componentType)));
+    }
+
+    /// <summary>
+    /// Creates the components of a fill: the real component at the root; nested <c>[UseCache]</c> components as cached
+    /// components again (their entries nest in this one); and refuses components whose output depends on the request.
+    /// </summary>
+    private sealed class FillActivator(CachedComponentType type, IServiceProvider services, IServiceScopeFactory scopes, string? baseUri, string? uri, string? route) : IComponentActivator
+    {
+        private bool _rootCreated;
+
+        public IComponent CreateInstance([DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] Type componentType)
+        {
+            var info = ComponentTypeInfo.Get(componentType);
+            if (!_rootCreated && componentType == type.ComponentType)
+            {
+                _rootCreated = true;
+                return info.Create(services);
+            }
+
+            if (info.IsSection)
+            {
+                throw new InvalidOperationException(WebErrorMessages.SectionInCache(type.Name, type.Kind, info.Name));
+            }
+
+            if (info.RequestDataReason is { } reason && !type.IsPrivate)
+            {
+                throw new InvalidOperationException(WebErrorMessages.RequestDataComponentInCache(route, type.Name, type.Kind, info.Name, reason));
+            }
+
+            if (info.UseCache is not null)
+            {
+                return CachedComponent.Create(info.Cached, scopes, null, baseUri, uri, route);
+            }
+
+            return info.Create(services);
+        }
+    }
+
+    /// <summary>The fill's DI scope, with the fill's activator in place of the application's.</summary>
+    private sealed class FillServices(IServiceProvider inner, IComponentActivator activator) : IServiceProvider, IKeyedServiceProvider
+    {
+        public object? GetService(Type serviceType) => serviceType == typeof(IComponentActivator) ? activator : inner.GetService(serviceType);
+
+        public object? GetKeyedService(Type serviceType, object? serviceKey) =>
+            inner is IKeyedServiceProvider keyed ? keyed.GetKeyedService(serviceType, serviceKey) : null;
+
+        public object GetRequiredKeyedService(Type serviceType, object? serviceKey) =>
+            inner is IKeyedServiceProvider keyed ? keyed.GetRequiredKeyedService(serviceType, serviceKey)
+                : throw new InvalidOperationException($"No keyed service for type '{serviceType}' has been registered.");
+    }
+}

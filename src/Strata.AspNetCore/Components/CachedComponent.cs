@@ -1,0 +1,143 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Rendering;
+using Microsoft.Extensions.DependencyInjection;
+using Strata.AspNetCore.Http;
+
+namespace Strata.AspNetCore.Components;
+
+/// <summary>
+/// What the renderer gets in place of a <c>[UseCache]</c> component. It reads its parameters, looks the HTML up through the
+/// engine (<see cref="CacheRuntime.RunAsync{TState, TResult}(CacheFunction, ref CacheKeyBuilder, TState, Func{TState, ValueTask{TResult}})"/>,
+/// so tags, lifetimes, stampede protection, stale-while-revalidate and nesting all behave as for cached methods) and renders
+/// it, with the RenderFragment parameters rendered live in the holes. On a hit the real component is never created: no
+/// constructor, no lifecycle method, no injected service. On a miss, <see cref="CacheFill"/> renders it once, to HTML.
+/// </summary>
+internal class CachedComponent : IComponent
+{
+    private readonly CachedComponentType _type;
+    private readonly IServiceScopeFactory _scopes;
+    private readonly StrataWebRequest? _web;
+    private readonly string? _baseUri;
+    private readonly string? _uri;
+    private readonly string? _route;
+    private readonly RenderFragment _render;
+    private RenderHandle _handle;
+    private Dictionary<string, object?>? _parameters;
+    private CachedHtml? _html;
+    private bool _tracked;
+
+    public CachedComponent(CachedComponentType type, IServiceScopeFactory scopes, StrataWebRequest? web, string? baseUri, string? uri, string? route)
+    {
+        _type = type;
+        _scopes = scopes;
+        _web = web;
+        _baseUri = baseUri;
+        _uri = uri;
+        _route = route;
+        _render = Render;
+    }
+
+    public static CachedComponent Create(CachedComponentType type, IServiceScopeFactory scopes, StrataWebRequest? web, string? baseUri, string? uri, string? route) =>
+        type.IsStreaming ? new StreamingCachedComponent(type, scopes, web, baseUri, uri, route) : new CachedComponent(type, scopes, web, baseUri, uri, route);
+
+    public void Attach(RenderHandle renderHandle) => _handle = renderHandle;
+
+    public Task SetParametersAsync(ParameterView parameters)
+    {
+        _type.Validate(_route);
+        var values = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var parameter in parameters)
+        {
+            values[parameter.Name] = parameter.Value;
+        }
+
+        _parameters = values;
+        var lookup = LookupAsync();
+        if (lookup.IsCompletedSuccessfully)
+        {
+            Show(lookup.Result);
+            return Task.CompletedTask;
+        }
+
+        return ShowWhenFilledAsync(lookup);
+    }
+
+    /// <summary>After a form handler revalidated tags in this request: look up again and render again.</summary>
+    public Task RefreshAsync() => _handle.Dispatcher.InvokeAsync(async () =>
+    {
+        var lookup = LookupAsync();
+        Show(lookup.IsCompletedSuccessfully ? lookup.Result : await lookup);
+    });
+
+    private ValueTask<CachedHtml> LookupAsync()
+    {
+        var key = new CacheKeyBuilder(_type.Function, stackalloc byte[256]);
+        try
+        {
+            _type.AddKey(ref key, _parameters!, _uri);
+        }
+        catch (CacheKeyException ex)
+        {
+            key.Dispose();
+            var message = ex.ParamName is { } name && ex.Message.EndsWith($" (Parameter '{name}')", StringComparison.Ordinal)
+                ? ex.Message[..^$" (Parameter '{name}')".Length]
+                : ex.Message;
+            throw new CacheKeyException(WebErrorMessages.ParameterNotKeyable(_type.Name, message), ex.ParamName ?? "", ex.Path, ex.OffendingType);
+        }
+
+        var runtime = _web?.Request.Runtime ?? CacheRuntime.Current;
+        var fill = new CacheFill(_type, _parameters!, _scopes, _baseUri, _uri, _route);
+        return runtime.RunAsync(_type.Function, ref key, fill, static f => f.RenderAsync());
+    }
+
+    private async Task ShowWhenFilledAsync(ValueTask<CachedHtml> lookup)
+    {
+        _web?.BeginFill();
+        CachedHtml html;
+        try
+        {
+            html = await lookup;
+        }
+        finally
+        {
+            _web?.EndFill();
+        }
+
+        Show(html);
+    }
+
+    private void Show(CachedHtml html)
+    {
+        _html = html;
+        _handle.Render(_render);
+        if (!_tracked && _web is not null)
+        {
+            _tracked = true;
+            _web.Rendered(this);
+        }
+    }
+
+    private void Render(RenderTreeBuilder builder)
+    {
+        var html = _html!;
+        var segments = html.Segments;
+        var holes = html.Holes;
+        for (var i = 0; i < segments.Length; i++)
+        {
+            if (segments[i].Length > 0)
+            {
+                builder.AddMarkupContent(0, segments[i]);
+            }
+
+            if (i < holes.Length && _parameters!.TryGetValue(holes[i], out var slot) && slot is RenderFragment fragment)
+            {
+                builder.AddContent(1, fragment);
+            }
+        }
+    }
+}
+
+/// <summary>The same, for components marked <c>[StreamRendering]</c>: Blazor reads the attribute from the instance's type.</summary>
+[StreamRendering]
+internal sealed class StreamingCachedComponent(CachedComponentType type, IServiceScopeFactory scopes, StrataWebRequest? web, string? baseUri, string? uri, string? route)
+    : CachedComponent(type, scopes, web, baseUri, uri, route);

@@ -1,0 +1,129 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Strata.AspNetCore.Components;
+
+/// <summary>
+/// What Strata knows about a component type, worked out once: whether it is <c>[UseCache]</c>, whether its output depends
+/// on request data the engine cannot see (query or form binding, the HttpContext, antiforgery tokens, authorization), and
+/// how to create it (constructor injection, as Blazor's default activator does).
+/// </summary>
+internal sealed class ComponentTypeInfo
+{
+    private static readonly ConcurrentDictionary<Type, ComponentTypeInfo> Cache = new();
+
+    private static readonly string[] RequestDataTypes =
+    [
+        "Microsoft.AspNetCore.Components.Forms.AntiforgeryToken",
+        "Microsoft.AspNetCore.Components.Authorization.AuthorizeViewCore",
+        "Microsoft.AspNetCore.Components.Authorization.AuthorizeRouteView",
+        "Microsoft.AspNetCore.Components.Authorization.CascadingAuthenticationState",
+    ];
+
+    private readonly ObjectFactory _factory;
+    private CachedComponentType? _cached;
+
+    private ComponentTypeInfo(Type type)
+    {
+        Type = type;
+        UseCache = type.GetCustomAttribute<UseCacheAttribute>(inherit: false);
+        RequestDataReason = FindRequestData(type);
+        IsSection = IsNamed(type, "Microsoft.AspNetCore.Components.Sections.SectionContent");
+        _factory = ActivatorUtilities.CreateFactory(type, Type.EmptyTypes);
+    }
+
+    public Type Type { get; }
+
+    public UseCacheAttribute? UseCache { get; }
+
+    /// <summary>Why instances read request data (e.g. "binds [SupplyParameterFromQuery] 'Page'"), or <see langword="null"/>.</summary>
+    public string? RequestDataReason { get; }
+
+    /// <summary>Whether it renders into another part of the page (PageTitle, HeadContent, SectionContent).</summary>
+    public bool IsSection { get; }
+
+    public string Name => ReadableName(Type);
+
+    /// <summary>The cached-component descriptor; validated on first use (the errors name the offending parameter).</summary>
+    public CachedComponentType Cached => _cached ??= new CachedComponentType(this);
+
+    public static ComponentTypeInfo Get(Type type) => Cache.TryGetValue(type, out var info) ? info : Cache.GetOrAdd(type, static t => new ComponentTypeInfo(t));
+
+    public IComponent Create(IServiceProvider services) => (IComponent)_factory(services, []);
+
+    public static string ReadableName(Type type)
+    {
+        if (!type.IsGenericType)
+        {
+            return type.Name;
+        }
+
+        var name = type.Name;
+        var tick = name.IndexOf('`', StringComparison.Ordinal);
+        return (tick < 0 ? name : name[..tick]) + "<" + string.Join(", ", type.GetGenericArguments().Select(ReadableName)) + ">";
+    }
+
+    internal static IEnumerable<PropertyInfo> Properties(Type type)
+    {
+        for (var t = type; t is not null && t != typeof(object); t = t.BaseType)
+        {
+            foreach (var property in t.GetProperties(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
+            {
+                yield return property;
+            }
+        }
+    }
+
+    private static string? FindRequestData(Type type)
+    {
+        for (var t = type; t is not null && t != typeof(object); t = t.BaseType)
+        {
+            if (t.FullName is { } name && Array.IndexOf(RequestDataTypes, name) >= 0)
+            {
+                return name.EndsWith("AntiforgeryToken", StringComparison.Ordinal)
+                    ? "renders an antiforgery token for a form (a token per visitor)"
+                    : "renders content that depends on the signed-in user";
+            }
+        }
+
+        foreach (var property in Properties(type))
+        {
+            foreach (var attribute in property.GetCustomAttributes(inherit: true))
+            {
+                var attributeType = attribute.GetType();
+                if (attributeType.Name is "SupplyParameterFromQueryAttribute" or "SupplyParameterFromFormAttribute")
+                {
+                    return $"binds [{attributeType.Name[..^"Attribute".Length]}] '{property.Name}'";
+                }
+
+                if (attribute is CascadingParameterAttribute && property.PropertyType == typeof(HttpContext))
+                {
+                    return $"reads the HttpContext (the cascading parameter '{property.Name}')";
+                }
+
+                if (attribute is InjectAttribute && property.PropertyType == typeof(IHttpContextAccessor))
+                {
+                    return $"reads the HttpContext (it injects IHttpContextAccessor as '{property.Name}')";
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsNamed(Type type, string fullName)
+    {
+        for (var t = type; t is not null; t = t.BaseType)
+        {
+            if (t.FullName == fullName)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,173 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
+using Strata.AspNetCore.Components;
+
+namespace Strata.AspNetCore.Http;
+
+/// <summary>
+/// What the web layer keeps for one HTTP request beside the engine's <see cref="CacheRequest"/>: whether the response
+/// depends on request data the engine cannot see (query-bound or HttpContext-bound components, forms, authorization), the
+/// cached components still being filled, and, in a form post, the cached components to render again after the handler
+/// revalidated tags. Stored in <see cref="HttpContext.Features"/>.
+/// </summary>
+internal sealed class StrataWebRequest(HttpContext context, CacheRequest request, bool isComponentEndpoint, string? antiforgeryCookie)
+{
+    /// <summary>The value of <c>Cache-Control</c> for responses that read request data (Next.js's dynamic responses).</summary>
+    public const string PrivateCacheControl = "private, no-cache, no-store, max-age=0, must-revalidate";
+
+    /// <summary>The header that carries the shortest <c>stale</c> of the caches a page used.</summary>
+    public const string StaleTimeHeader = "x-strata-stale-time";
+
+    /// <summary>One year: the longest <c>s-maxage</c> and <c>stale-while-revalidate</c> (Next.js's <c>expireTime</c>).</summary>
+    private const double OneYear = 31536000;
+
+    private readonly object _gate = new();
+    private List<CachedComponent>? _rendered;
+    private int _pending;
+    private string? _dynamicReason;
+
+    public HttpContext HttpContext { get; } = context;
+
+    public CacheRequest Request { get; } = request;
+
+    public bool IsComponentEndpoint { get; } = isComponentEndpoint;
+
+    /// <summary>Why the response depends on request data that the engine did not see, or <see langword="null"/>.</summary>
+    public string? DynamicReason => Volatile.Read(ref _dynamicReason);
+
+    public string BaseUri => field ??= string.Concat(HttpContext.Request.Scheme, "://", HttpContext.Request.Host.ToUriComponent(), HttpContext.Request.PathBase.ToUriComponent(), "/");
+
+    public string Uri => field ??= string.Concat(BaseUri.AsSpan(0, BaseUri.Length - 1), HttpContext.Request.Path.ToUriComponent(), HttpContext.Request.QueryString.ToUriComponent());
+
+    public static StrataWebRequest? Of(HttpContext? context) => context?.Features.Get<StrataWebRequest>();
+
+    public void MarkDynamic(string reason) => Interlocked.CompareExchange(ref _dynamicReason, reason, null);
+
+    public void BeginFill() => Interlocked.Increment(ref _pending);
+
+    public void EndFill() => Interlocked.Decrement(ref _pending);
+
+    /// <summary>In a form post: remembers a cached component, to render it again if the handler revalidates tags.</summary>
+    public void Rendered(CachedComponent component)
+    {
+        if (Request.Phase != CacheRequestPhase.Action)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            (_rendered ??= []).Add(component);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="CacheRequest.Revalidated"/> in a form post: the cached components rendered before the handler ran look
+    /// their entries up again (entries with the revalidated tags are now misses) and render again, before the handler's
+    /// <c>await UpdateTag(...)</c> returns; so the response shows the new data (read-your-own-writes).
+    /// </summary>
+    public Task RefreshRenderedAsync(IReadOnlyList<string> tags)
+    {
+        CachedComponent[] rendered;
+        lock (_gate)
+        {
+            if (_rendered is null)
+            {
+                return Task.CompletedTask;
+            }
+
+            rendered = [.. _rendered];
+        }
+
+        return Task.WhenAll(rendered.Select(c => c.RefreshAsync()));
+    }
+
+    /// <summary>Sets <c>x-strata-stale-time</c> and <c>Cache-Control</c> as the response starts.</summary>
+    public Task ApplyHeaders()
+    {
+        var response = HttpContext.Response;
+        var html = response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true;
+        var usedCache = Request.UsedCache;
+        var dynamic = IsDynamic(response);
+        if (html && usedCache)
+        {
+            response.Headers[StaleTimeHeader] = Seconds(Request.Stale ?? StrataDefaults.DefaultStaleSeconds);
+        }
+
+        if (dynamic)
+        {
+            if (usedCache || Request.UsedRequestData || Request.UsedPrivateCache || DynamicReason is not null)
+            {
+                response.Headers.CacheControl = PrivateCacheControl;
+            }
+
+            return Task.CompletedTask;
+        }
+
+        if (html && usedCache && IsComponentEndpoint && IsPublicCandidate(response))
+        {
+            var revalidate = Math.Min(Request.Revalidate ?? StrataDefaults.DefaultRevalidateSeconds, OneYear);
+            var expire = Math.Min(Request.Expire ?? StrataDefaults.InfiniteSeconds, OneYear);
+            if (revalidate <= 0)
+            {
+                response.Headers.CacheControl = PrivateCacheControl;
+                return Task.CompletedTask;
+            }
+
+            response.Headers.CacheControl = expire > revalidate
+                ? $"s-maxage={Seconds(revalidate)}, stale-while-revalidate={Seconds(expire - revalidate)}"
+                : $"s-maxage={Seconds(revalidate)}";
+            response.Headers.Pragma = default;
+            RemoveAntiforgeryCookie(response);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Whether the response depends on the request: it read request data, used a private cache, is a form post, is in draft mode, or streams parts that are still being rendered.</summary>
+    public bool IsDynamic(HttpResponse response) =>
+        Request.UsedRequestData || Request.UsedPrivateCache || DynamicReason is not null || Request.Phase == CacheRequestPhase.Action || Request.IsDraftMode ||
+        Volatile.Read(ref _pending) > 0 || response.Headers.ContentEncoding == "identity";
+
+    private bool IsPublicCandidate(HttpResponse response)
+    {
+        var request = HttpContext.Request;
+        if (response.StatusCode != StatusCodes.Status200OK || !(HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)))
+        {
+            return false;
+        }
+
+        if (HttpContext.User.Identity?.IsAuthenticated == true || request.Headers.ContainsKey(HeaderNames.Authorization))
+        {
+            return false;
+        }
+
+        foreach (var cookie in response.Headers.SetCookie)
+        {
+            if (cookie is not null && !IsAntiforgeryCookie(cookie))
+            {
+                return false; // a response that sets a cookie of the application is never shared
+            }
+        }
+
+        return true;
+    }
+
+    private void RemoveAntiforgeryCookie(HttpResponse response)
+    {
+        // Blazor issues the antiforgery cookie on every page; a page that may be cached publicly renders no form token,
+        // and a shared copy must not hand one visitor's cookie to the next.
+        var cookies = response.Headers.SetCookie;
+        if (cookies.Count > 0)
+        {
+            response.Headers.SetCookie = new Microsoft.Extensions.Primitives.StringValues(cookies.Where(c => c is not null && !IsAntiforgeryCookie(c)).ToArray());
+        }
+    }
+
+    private bool IsAntiforgeryCookie(string setCookie) =>
+        antiforgeryCookie is not null && setCookie.StartsWith(antiforgeryCookie, StringComparison.Ordinal) && setCookie.Length > antiforgeryCookie.Length && setCookie[antiforgeryCookie.Length] == '=';
+
+    internal static string Seconds(double seconds) =>
+        Math.Round(seconds, 3).ToString("0.###", CultureInfo.InvariantCulture);
+}

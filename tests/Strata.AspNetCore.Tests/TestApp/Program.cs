@@ -1,0 +1,17 @@
+using Strata.AspNetCore.Tests.TestApp;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Services.AddRazorComponents();
+builder.Services.AddStrata().AddAspNetCore();
+builder.Services.AddSingleton<Probe>();
+builder.Services.AddSingleton<ProductStore>();
+
+var app = builder.Build();
+app.UseStrata();
+app.UseAntiforgery();
+app.MapRazorComponents<App>();
+TestEndpoints.Map(app);
+app.Run();
+
+/// <summary>The test app's entry point (for WebApplicationFactory).</summary>
+public partial class Program;
