@@ -27,10 +27,6 @@ internal sealed class TagStates
 
     private readonly ConcurrentDictionary<string, TagRecord> _records = new(StringComparer.Ordinal);
 
-    public int Count => _records.Count;
-
-    public bool TryGet(string tag, out TagRecord record) => _records.TryGetValue(tag, out record);
-
     /// <summary>Checks an entry's tags; <see langword="false"/> when one of them is unknown.</summary>
     public bool TryEvaluate(CacheEntry entry, long now, out TagVerdict verdict)
     {
@@ -116,8 +112,6 @@ internal sealed class TagStates
             static (_, existing, arg) => TagRecord.Apply(existing, arg.durations, arg.now, arg.now, TagRecord.LocalRevision),
             (durations, now));
     }
-
-    public void Remove(string tag) => _records.TryRemove(tag, out _);
 
     public void Clear() => _records.Clear();
 }
