@@ -11,7 +11,11 @@ builder.Services.AddSingleton<ShopData>();
 builder.Services.AddSingleton<CachedShop>();   // [UseCache] methods: AddStrata() swaps in the cached subclass
 builder.Services.AddSingleton<Anchor>();
 
-builder.Services.AddStrata().AddAspNetCore();
+var strata = builder.Services.AddStrata().AddAspNetCore();
+if (!string.IsNullOrEmpty(builder.Configuration["Strata:Redis:Configuration"]))
+{
+    strata.AddRedisCacheHandler("remote"); // [UseCache("remote")] on Redis when it is configured, in memory otherwise
+}
 
 var app = builder.Build();
 app.Services.GetRequiredService<Database>().EnsureCreated();

@@ -33,6 +33,11 @@ public static class StrataDefaults
     /// <summary>The <c>revalidate</c> of the default profile: 900 seconds (15 minutes).</summary>
     public const double DefaultRevalidateSeconds = 900;
 
+    /// <summary>
+    /// How long after a failed refresh (or a fail-safe fallback) the function is not tried again for the same key: 10 seconds.
+    /// </summary>
+    public const double FailSafeRetryIntervalSeconds = 10;
+
     /// <summary>The environment variable that turns on verbose cache logging: <c>STRATA_DEBUG_CACHE=1</c>.</summary>
     public const string DebugEnvironmentVariable = "STRATA_DEBUG_CACHE";
 

@@ -33,6 +33,22 @@ public sealed class StrataOptions
     /// <summary>The serializer used to copy mutable values, measure entries and store them remotely. The default is <see cref="JsonCacheSerializer"/>.</summary>
     public ICacheSerializer? Serializer { get; set; }
 
+    /// <summary>
+    /// Fail-safe past <c>expire</c>: for how long after an entry expired its last good value may still be served when the
+    /// function that should replace it throws. The default is <see cref="TimeSpan.Zero"/> (off: nothing is served past its
+    /// <c>expire</c>, as in Next.js). Stale entries (past <c>revalidate</c>, before <c>expire</c>) are always kept when their
+    /// background refresh fails. Entries whose tag was expired (<c>UpdateTag</c>, <c>RevalidatePath</c>) are never served.
+    /// Errors are never cached.
+    /// </summary>
+    /// <example><c>"Strata": { "FailSafeWindow": "00:10:00" }</c> serves the last good value for up to 10 minutes past its expiry while the source fails.</example>
+    public TimeSpan FailSafeWindow { get; set; }
+
+    /// <summary>
+    /// After the function of a key failed (a background refresh or a fail-safe fallback), how long the engine waits before
+    /// running it again for that key, serving the stale or fail-safe value meanwhile. The default is 10 seconds.
+    /// </summary>
+    public TimeSpan FailSafeRetryInterval { get; set; } = TimeSpan.FromSeconds(StrataDefaults.FailSafeRetryIntervalSeconds);
+
     /// <summary>Logs every cache operation (get, set, hit, miss, stale, revalidate). The default is <see langword="false"/>, or <see langword="true"/> when <c>STRATA_DEBUG_CACHE=1</c>.</summary>
     public bool DebugCache { get; set; }
 }

@@ -21,6 +21,7 @@ public sealed partial class MemoryCacheHandler : ICacheHandler
     private readonly StrataMetrics _metrics;
     private readonly KeyValuePair<string, object?> _kindTag;
     private readonly object _evictionLock = new();
+    private readonly long _retainAfterExpireMs;
     private Queue<Node>? _evictionQueue;
     private long _size;
     private long _accessClock;
@@ -35,8 +36,9 @@ public sealed partial class MemoryCacheHandler : ICacheHandler
     {
     }
 
-    internal MemoryCacheHandler(long maxSize, TimeProvider? timeProvider, ILogger? logger, StrataMetrics? metrics, string kind)
+    internal MemoryCacheHandler(long maxSize, TimeProvider? timeProvider, ILogger? logger, StrataMetrics? metrics, string kind, long retainAfterExpireMs = 0)
     {
+        _retainAfterExpireMs = retainAfterExpireMs;
         ArgumentOutOfRangeException.ThrowIfNegative(maxSize);
         MaxSize = maxSize;
         _clock = new Clock(timeProvider ?? TimeProvider.System);
@@ -129,8 +131,9 @@ public sealed partial class MemoryCacheHandler : ICacheHandler
         if (entry.ExpireAt != long.MaxValue || tags.Length != 0)
         {
             var now = _clock.ReadMs;
-            if (now > entry.ExpireAt)
+            if (now > entry.ExpireAt && now - entry.ExpireAt > _retainAfterExpireMs)
             {
+                // Kept for the fail-safe window past expire (the engine serves it only when the function fails).
                 Remove(key, node);
                 return null;
             }

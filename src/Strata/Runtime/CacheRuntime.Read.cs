@@ -289,7 +289,7 @@ public sealed partial class CacheRuntime
             await request.EnsureTagsRefreshedAsync(function.Kind, handler).ConfigureAwait(false);
         }
 
-        if (_inflight.TryGetValue(key, out var flight) && !flight.IsBackground && await JoinAsync(flight).ConfigureAwait(false) is { } running)
+        if (_inflight.TryGetValue(key, out var flight) && !flight.IsBackground && await JoinWithFailSafeAsync(flight).ConfigureAwait(false) is { } running)
         {
             return new Result<TResult>(running.Value.Read<TResult>(), running);
         }
@@ -314,7 +314,7 @@ public sealed partial class CacheRuntime
         var now = _clock.ReadMs;
         if (entry is null || now > entry.ExpireAt)
         {
-            return await GenerateSharedAsync(function, handler, key, state, factory, request).ConfigureAwait(false);
+            return await GenerateWithFailSafeAsync(function, handler, key, state, factory, request, entry).ConfigureAwait(false);
         }
 
         if (now > entry.StaleAt)
@@ -413,6 +413,22 @@ public sealed partial class CacheRuntime
 
     private void RefreshInBackground<TState, TResult>(CacheFunction function, ICacheHandler handler, CacheKey key, TState state, Func<TState, ValueTask<TResult>> factory)
     {
+        if (IsRetryThrottled(key, _clock.ReadMs))
+        {
+            return; // the last refresh failed less than FailSafeRetryInterval ago: keep serving the stale value
+        }
+
+        if (handler is ICacheRefreshCoordinator coordinator)
+        {
+            RefreshWhenAllowed(coordinator, function, handler, key, state, factory); // once per cluster: the handler decides where
+            return;
+        }
+
+        StartRefresh(function, handler, key, state, factory);
+    }
+
+    private void StartRefresh<TState, TResult>(CacheFunction function, ICacheHandler handler, CacheKey key, TState state, Func<TState, ValueTask<TResult>> factory)
+    {
         var completion = new TaskCompletionSource<CacheEntry>(TaskCreationOptions.RunContinuationsAsynchronously);
         var flight = new InFlight(completion.Task, isBackground: true);
         if (!_inflight.TryAdd(key, flight))
@@ -453,6 +469,7 @@ public sealed partial class CacheRuntime
         {
             completion.TrySetException(ex);
             _ = completion.Task.Exception;
+            RecordFailure(key);
             LogRefreshFailed(function.DisplayName, key.Description ?? key.ToString(), ex);
         }
         finally
@@ -499,7 +516,7 @@ public sealed partial class CacheRuntime
     private static string Describe(CacheEntry entry) =>
         FormattableString.Invariant($"(stale={entry.Stale} revalidate={entry.Revalidate} expire={entry.Expire} tags=[{string.Join(",", entry.TagArray)}])");
 
-    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "Refreshing the stale entry of {Function} ({Key}) in the background failed; the stale value is served until it expires, and the next read tries again.")]
+    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "Refreshing the stale entry of {Function} ({Key}) in the background failed; the stale value is served until it expires, and a read after Strata:FailSafeRetryInterval tries again.")]
     private partial void LogRefreshFailed(string function, string key, Exception exception);
 
     [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "The \"{Kind}\" cache handler failed to store the entry of {Function} ({Key}); the value was returned but not cached.")]

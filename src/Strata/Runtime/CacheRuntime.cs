@@ -59,6 +59,7 @@ public sealed partial class CacheRuntime
         _defaultProfile = _profiles[StrataDefaults.DefaultKind];
 
         ArgumentOutOfRangeException.ThrowIfNegative(options.CacheMaxMemorySize, nameof(options.CacheMaxMemorySize));
+        ValidateFailSafe(options);
         _handlers = new Dictionary<string, ICacheHandler>(StringComparer.Ordinal);
         foreach (var (kind, handler) in handlers ?? [])
         {
@@ -70,7 +71,7 @@ public sealed partial class CacheRuntime
         if (!_handlers.ContainsKey(StrataDefaults.DefaultKind))
         {
             _handlers[StrataDefaults.DefaultKind] = new MemoryCacheHandler(
-                options.CacheMaxMemorySize, TimeProvider, loggerFactory.CreateLogger<MemoryCacheHandler>(), _metrics, StrataDefaults.DefaultKind);
+                options.CacheMaxMemorySize, TimeProvider, loggerFactory.CreateLogger<MemoryCacheHandler>(), _metrics, StrataDefaults.DefaultKind, FailSafeWindowMs(options));
         }
 
         _handlers.TryAdd(StrataDefaults.RemoteKind, _handlers[StrataDefaults.DefaultKind]);

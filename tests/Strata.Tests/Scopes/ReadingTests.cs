@@ -131,7 +131,7 @@ public sealed class ReadingTests
     [Fact]
     public async Task AFailedBackgroundRefresh_KeepsServingTheStaleValue_AndLogsAWarning()
     {
-        using var t = new TestRuntime();
+        using var t = new TestRuntime(o => o.FailSafeRetryInterval = TimeSpan.Zero); // retry on the next read (see FailSafeTests for the throttle)
         var calls = new Counter();
         var get = Function(async (string id) =>
         {

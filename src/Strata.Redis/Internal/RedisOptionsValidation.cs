@@ -1,0 +1,73 @@
+using StackExchange.Redis;
+
+namespace Strata.Redis.Internal;
+
+/// <summary>Checks handler options at start-up, with messages that name the setting and the fix.</summary>
+internal static class RedisOptionsValidation
+{
+    public static void Validate(RedisCacheHandlerOptions options, string? kind)
+    {
+        var section = kind is null ? RedisDefaults.ConfigurationSection : $"{RedisDefaults.ConfigurationSection} (kind \"{kind}\")";
+        if (string.IsNullOrWhiteSpace(options.Configuration) && options.ConfigurationOptions is null && options.ConnectionMultiplexerFactory is null)
+        {
+            var registration = kind is null ? "new RedisCacheHandlerOptions { Configuration = \"localhost:6379\" }" : $"AddRedisCacheHandler(\"{kind}\", o => o.Configuration = \"localhost:6379\")";
+            throw new ArgumentException(
+                $"{section}: Configuration is not set, so the Redis cache handler does not know where Redis is. Set \"Strata:Redis:Configuration\" " +
+                $"to a StackExchange.Redis connection string (e.g. \"localhost:6379\") in appsettings.json, or in code with {registration}; " +
+                "or do not register the Redis handler, and the kind stays in memory.",
+                nameof(options));
+        }
+
+        if (options.ConfigurationOptions is null && options.ConnectionMultiplexerFactory is null)
+        {
+            try
+            {
+                ConfigurationOptions.Parse(options.Configuration!);
+            }
+            catch (Exception ex) when (ex is ArgumentException or FormatException)
+            {
+                throw new ArgumentException(
+                    $"{section}: Configuration \"{options.Configuration}\" is not a valid StackExchange.Redis connection string ({ex.Message}). Use \"host:port\", optionally followed by comma-separated options such as \"password=…,ssl=true\".",
+                    nameof(options),
+                    ex);
+            }
+        }
+
+        if (options.KeyPrefix is null)
+        {
+            throw new ArgumentException($"{section}: KeyPrefix is null. Leave it unset for the default \"{RedisDefaults.KeyPrefix}\", or give a prefix such as \"myapp:\".", nameof(options));
+        }
+
+        Positive(options.OperationTimeout, nameof(options.OperationTimeout), section, $"{RedisDefaults.OperationTimeoutMilliseconds} ms");
+        Positive(options.ConnectTimeout, nameof(options.ConnectTimeout), section, $"{RedisDefaults.ConnectTimeoutSeconds} s");
+        Positive(options.LeaseDuration, nameof(options.LeaseDuration), section, $"{RedisDefaults.LeaseDurationSeconds} s");
+        NotNegative(options.LeaseWaitTimeout, nameof(options.LeaseWaitTimeout), section, $"{RedisDefaults.LeaseWaitTimeoutSeconds} s");
+        NotNegative(options.TagRefreshInterval, nameof(options.TagRefreshInterval), section, "0 (every request)");
+        NotNegative(options.MaxTimeToLive, nameof(options.MaxTimeToLive), section, $"{RedisDefaults.MaxTimeToLiveDays} days");
+        if (options.LocalCacheSize < 0)
+        {
+            throw new ArgumentException($"{section}: LocalCacheSize is {options.LocalCacheSize}; it is a size in bytes: 0 (no local tier, the default) or more, e.g. 16777216 for 16 MB.", nameof(options));
+        }
+
+        if (options.MaxPendingTagUpdates < 0)
+        {
+            throw new ArgumentException($"{section}: MaxPendingTagUpdates is {options.MaxPendingTagUpdates}; it must be 0 or more (default {RedisDefaults.MaxPendingTagUpdates}).", nameof(options));
+        }
+    }
+
+    internal static void Positive(TimeSpan value, string name, string section, string defaultValue)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"{section}: {name} is {value}; it must be positive (default {defaultValue}).", "options");
+        }
+    }
+
+    internal static void NotNegative(TimeSpan value, string name, string section, string defaultValue)
+    {
+        if (value < TimeSpan.Zero)
+        {
+            throw new ArgumentException($"{section}: {name} is {value}; it must be zero or positive (default {defaultValue}).", "options");
+        }
+    }
+}

@@ -1,0 +1,117 @@
+using System.Collections.Concurrent;
+
+namespace Strata.Redis.Internal;
+
+/// <summary>What a tag check says about an entry.</summary>
+internal enum TagVerdict
+{
+    /// <summary>No tag of the entry was invalidated after it was made.</summary>
+    Valid,
+
+    /// <summary>A tag became stale after the entry was made: serve it once and refresh it.</summary>
+    Stale,
+
+    /// <summary>A tag expired after the entry was made: the entry is gone.</summary>
+    Expired,
+}
+
+/// <summary>
+/// The tag records an instance knows, read from the shared store and kept current by invalidation messages. A tag that
+/// is not here is unknown (it must be read before an entry carrying it can be trusted); a tag read as never invalidated
+/// is here as <see cref="TagRecord.None"/>.
+/// </summary>
+internal sealed class TagStates
+{
+    /// <summary>Past this many known tags, all are forgotten (and read again when needed).</summary>
+    private const int MaxKnownTags = 100_000;
+
+    private readonly ConcurrentDictionary<string, TagRecord> _records = new(StringComparer.Ordinal);
+
+    /// <summary>Checks an entry's tags; <see langword="false"/> when one of them is unknown.</summary>
+    public bool TryEvaluate(CacheEntry entry, long now, out TagVerdict verdict)
+    {
+        verdict = TagVerdict.Valid;
+        var tags = entry.Tags;
+        for (var i = 0; i < tags.Count; i++)
+        {
+            if (!_records.TryGetValue(tags[i], out var record))
+            {
+                return false;
+            }
+
+            if (record.Expired is { } expired && expired <= now && expired >= entry.Timestamp)
+            {
+                verdict = TagVerdict.Expired;
+                return true;
+            }
+
+            if (record.Stale is { } stale && stale >= entry.Timestamp)
+            {
+                verdict = TagVerdict.Stale;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The latest expiry (at or before now) of the tags; <see langword="false"/> when one of them is unknown.</summary>
+    public bool TryGetExpiration(IReadOnlyList<string> tags, long now, out long expiration)
+    {
+        expiration = 0;
+        for (var i = 0; i < tags.Count; i++)
+        {
+            if (!_records.TryGetValue(tags[i], out var record))
+            {
+                return false;
+            }
+
+            if (record.Expired is { } expired && expired <= now && expired > expiration)
+            {
+                expiration = expired;
+            }
+        }
+
+        return true;
+    }
+
+    public List<string>? Unknown(IReadOnlyList<string> tags)
+    {
+        List<string>? unknown = null;
+        for (var i = 0; i < tags.Count; i++)
+        {
+            if (!_records.ContainsKey(tags[i]) && (unknown is null || !unknown.Contains(tags[i])))
+            {
+                (unknown ??= []).Add(tags[i]);
+            }
+        }
+
+        return unknown;
+    }
+
+    /// <summary>Takes a record read from the store or a message: the higher revision wins; a local (not yet written) record is kept.</summary>
+    public void Merge(string tag, TagRecord incoming)
+    {
+        if (_records.Count >= MaxKnownTags)
+        {
+            _records.Clear();
+        }
+
+        _records.AddOrUpdate(
+            tag,
+            static (_, record) => record,
+            static (_, existing, record) => existing.IsLocal || existing.Revision > record.Revision ? existing : record,
+            incoming);
+    }
+
+    /// <summary>Records a change made here while the store is unreachable.</summary>
+    public void ApplyLocally(string tag, TagDurations? durations, long now)
+    {
+        _records.AddOrUpdate(
+            tag,
+            static (_, arg) => TagRecord.Apply(TagRecord.None, arg.durations, arg.now, arg.now, TagRecord.LocalRevision),
+            static (_, existing, arg) => TagRecord.Apply(existing, arg.durations, arg.now, arg.now, TagRecord.LocalRevision),
+            (durations, now));
+    }
+
+    public void Clear() => _records.Clear();
+}
