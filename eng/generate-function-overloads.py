@@ -95,14 +95,32 @@ for n in range(0, N + 1):
         adds = ''.join(f'        key.Add(arg{i});\n' for i in range(1, n + 1))
         if n == 0:
             state, call = 'inner', 'static s => s()'
+            targs, tuple_ = 'ValueTuple', 'default(ValueTuple)'
         else:
             state = '(inner, ' + args(n) + ')'
             call = 'static s => s.inner(' + ', '.join(f's.arg{i}' for i in range(1, n + 1)) + ')'
+            targs = 'ValueTuple<' + ', '.join(f'T{i}' for i in range(1, n + 1)) + '>'
+            tuple_ = 'ValueTuple.Create(' + args(n) + ')' if n == 1 else '(' + args(n) + ')'
+        hit = 'hit.CompletedTask' if task == 'Task' else 'new ValueTask<TResult>(hit.Value)'
         out.append(f'''
 internal sealed class Cached{task}{n}<{tparams(n)}TResult>(CacheFunction function, {fn} inner, ClosureInfo? closure)
 {{
+    private static readonly bool Front = FrontTable<{targs}>.IsSupported;
+
     public {task}<TResult> Invoke({args_decl(n)})
     {{
+        if (Front && closure is null)
+        {{
+            var args = {tuple_};
+            if (CacheRuntime.TryFrontHit<{targs}, TResult>(function, args) is {{ }} hit)
+            {{
+                return {hit};
+            }}
+
+            var frontKey = new CacheKeyBuilder(function, stackalloc byte[256]);
+{adds.replace("        key", "            frontKey")}            return CacheRuntime.{run}(function, args, ref frontKey, {state}, {call});
+        }}
+
         var key = new CacheKeyBuilder(function, stackalloc byte[256]);
 {adds}        if (closure is not null)
         {{

@@ -408,8 +408,22 @@ public static partial class Cache
 
 internal sealed class CachedTask0<TResult>(CacheFunction function, Func<Task<TResult>> inner, ClosureInfo? closure)
 {
+    private static readonly bool Front = FrontTable<ValueTuple>.IsSupported;
+
     public Task<TResult> Invoke()
     {
+        if (Front && closure is null)
+        {
+            var args = default(ValueTuple);
+            if (CacheRuntime.TryFrontHit<ValueTuple, TResult>(function, args) is { } hit)
+            {
+                return hit.CompletedTask;
+            }
+
+            var frontKey = new CacheKeyBuilder(function, stackalloc byte[256]);
+            return CacheRuntime.RunCurrentTask(function, args, ref frontKey, inner, static s => s());
+        }
+
         var key = new CacheKeyBuilder(function, stackalloc byte[256]);
         if (closure is not null)
         {
@@ -422,8 +436,22 @@ internal sealed class CachedTask0<TResult>(CacheFunction function, Func<Task<TRe
 
 internal sealed class CachedValueTask0<TResult>(CacheFunction function, Func<ValueTask<TResult>> inner, ClosureInfo? closure)
 {
+    private static readonly bool Front = FrontTable<ValueTuple>.IsSupported;
+
     public ValueTask<TResult> Invoke()
     {
+        if (Front && closure is null)
+        {
+            var args = default(ValueTuple);
+            if (CacheRuntime.TryFrontHit<ValueTuple, TResult>(function, args) is { } hit)
+            {
+                return new ValueTask<TResult>(hit.Value);
+            }
+
+            var frontKey = new CacheKeyBuilder(function, stackalloc byte[256]);
+            return CacheRuntime.RunCurrent(function, args, ref frontKey, inner, static s => s());
+        }
+
         var key = new CacheKeyBuilder(function, stackalloc byte[256]);
         if (closure is not null)
         {
@@ -436,8 +464,23 @@ internal sealed class CachedValueTask0<TResult>(CacheFunction function, Func<Val
 
 internal sealed class CachedTask1<T1, TResult>(CacheFunction function, Func<T1, Task<TResult>> inner, ClosureInfo? closure)
 {
+    private static readonly bool Front = FrontTable<ValueTuple<T1>>.IsSupported;
+
     public Task<TResult> Invoke(T1 arg1)
     {
+        if (Front && closure is null)
+        {
+            var args = ValueTuple.Create(arg1);
+            if (CacheRuntime.TryFrontHit<ValueTuple<T1>, TResult>(function, args) is { } hit)
+            {
+                return hit.CompletedTask;
+            }
+
+            var frontKey = new CacheKeyBuilder(function, stackalloc byte[256]);
+            frontKey.Add(arg1);
+            return CacheRuntime.RunCurrentTask(function, args, ref frontKey, (inner, arg1), static s => s.inner(s.arg1));
+        }
+
         var key = new CacheKeyBuilder(function, stackalloc byte[256]);
         key.Add(arg1);
         if (closure is not null)
@@ -451,8 +494,23 @@ internal sealed class CachedTask1<T1, TResult>(CacheFunction function, Func<T1, 
 
 internal sealed class CachedValueTask1<T1, TResult>(CacheFunction function, Func<T1, ValueTask<TResult>> inner, ClosureInfo? closure)
 {
+    private static readonly bool Front = FrontTable<ValueTuple<T1>>.IsSupported;
+
     public ValueTask<TResult> Invoke(T1 arg1)
     {
+        if (Front && closure is null)
+        {
+            var args = ValueTuple.Create(arg1);
+            if (CacheRuntime.TryFrontHit<ValueTuple<T1>, TResult>(function, args) is { } hit)
+            {
+                return new ValueTask<TResult>(hit.Value);
+            }
+
+            var frontKey = new CacheKeyBuilder(function, stackalloc byte[256]);
+            frontKey.Add(arg1);
+            return CacheRuntime.RunCurrent(function, args, ref frontKey, (inner, arg1), static s => s.inner(s.arg1));
+        }
+
         var key = new CacheKeyBuilder(function, stackalloc byte[256]);
         key.Add(arg1);
         if (closure is not null)
@@ -466,8 +524,24 @@ internal sealed class CachedValueTask1<T1, TResult>(CacheFunction function, Func
 
 internal sealed class CachedTask2<T1, T2, TResult>(CacheFunction function, Func<T1, T2, Task<TResult>> inner, ClosureInfo? closure)
 {
+    private static readonly bool Front = FrontTable<ValueTuple<T1, T2>>.IsSupported;
+
     public Task<TResult> Invoke(T1 arg1, T2 arg2)
     {
+        if (Front && closure is null)
+        {
+            var args = (arg1, arg2);
+            if (CacheRuntime.TryFrontHit<ValueTuple<T1, T2>, TResult>(function, args) is { } hit)
+            {
+                return hit.CompletedTask;
+            }
+
+            var frontKey = new CacheKeyBuilder(function, stackalloc byte[256]);
+            frontKey.Add(arg1);
+            frontKey.Add(arg2);
+            return CacheRuntime.RunCurrentTask(function, args, ref frontKey, (inner, arg1, arg2), static s => s.inner(s.arg1, s.arg2));
+        }
+
         var key = new CacheKeyBuilder(function, stackalloc byte[256]);
         key.Add(arg1);
         key.Add(arg2);
@@ -482,8 +556,24 @@ internal sealed class CachedTask2<T1, T2, TResult>(CacheFunction function, Func<
 
 internal sealed class CachedValueTask2<T1, T2, TResult>(CacheFunction function, Func<T1, T2, ValueTask<TResult>> inner, ClosureInfo? closure)
 {
+    private static readonly bool Front = FrontTable<ValueTuple<T1, T2>>.IsSupported;
+
     public ValueTask<TResult> Invoke(T1 arg1, T2 arg2)
     {
+        if (Front && closure is null)
+        {
+            var args = (arg1, arg2);
+            if (CacheRuntime.TryFrontHit<ValueTuple<T1, T2>, TResult>(function, args) is { } hit)
+            {
+                return new ValueTask<TResult>(hit.Value);
+            }
+
+            var frontKey = new CacheKeyBuilder(function, stackalloc byte[256]);
+            frontKey.Add(arg1);
+            frontKey.Add(arg2);
+            return CacheRuntime.RunCurrent(function, args, ref frontKey, (inner, arg1, arg2), static s => s.inner(s.arg1, s.arg2));
+        }
+
         var key = new CacheKeyBuilder(function, stackalloc byte[256]);
         key.Add(arg1);
         key.Add(arg2);
@@ -498,8 +588,25 @@ internal sealed class CachedValueTask2<T1, T2, TResult>(CacheFunction function, 
 
 internal sealed class CachedTask3<T1, T2, T3, TResult>(CacheFunction function, Func<T1, T2, T3, Task<TResult>> inner, ClosureInfo? closure)
 {
+    private static readonly bool Front = FrontTable<ValueTuple<T1, T2, T3>>.IsSupported;
+
     public Task<TResult> Invoke(T1 arg1, T2 arg2, T3 arg3)
     {
+        if (Front && closure is null)
+        {
+            var args = (arg1, arg2, arg3);
+            if (CacheRuntime.TryFrontHit<ValueTuple<T1, T2, T3>, TResult>(function, args) is { } hit)
+            {
+                return hit.CompletedTask;
+            }
+
+            var frontKey = new CacheKeyBuilder(function, stackalloc byte[256]);
+            frontKey.Add(arg1);
+            frontKey.Add(arg2);
+            frontKey.Add(arg3);
+            return CacheRuntime.RunCurrentTask(function, args, ref frontKey, (inner, arg1, arg2, arg3), static s => s.inner(s.arg1, s.arg2, s.arg3));
+        }
+
         var key = new CacheKeyBuilder(function, stackalloc byte[256]);
         key.Add(arg1);
         key.Add(arg2);
@@ -515,8 +622,25 @@ internal sealed class CachedTask3<T1, T2, T3, TResult>(CacheFunction function, F
 
 internal sealed class CachedValueTask3<T1, T2, T3, TResult>(CacheFunction function, Func<T1, T2, T3, ValueTask<TResult>> inner, ClosureInfo? closure)
 {
+    private static readonly bool Front = FrontTable<ValueTuple<T1, T2, T3>>.IsSupported;
+
     public ValueTask<TResult> Invoke(T1 arg1, T2 arg2, T3 arg3)
     {
+        if (Front && closure is null)
+        {
+            var args = (arg1, arg2, arg3);
+            if (CacheRuntime.TryFrontHit<ValueTuple<T1, T2, T3>, TResult>(function, args) is { } hit)
+            {
+                return new ValueTask<TResult>(hit.Value);
+            }
+
+            var frontKey = new CacheKeyBuilder(function, stackalloc byte[256]);
+            frontKey.Add(arg1);
+            frontKey.Add(arg2);
+            frontKey.Add(arg3);
+            return CacheRuntime.RunCurrent(function, args, ref frontKey, (inner, arg1, arg2, arg3), static s => s.inner(s.arg1, s.arg2, s.arg3));
+        }
+
         var key = new CacheKeyBuilder(function, stackalloc byte[256]);
         key.Add(arg1);
         key.Add(arg2);
@@ -532,8 +656,26 @@ internal sealed class CachedValueTask3<T1, T2, T3, TResult>(CacheFunction functi
 
 internal sealed class CachedTask4<T1, T2, T3, T4, TResult>(CacheFunction function, Func<T1, T2, T3, T4, Task<TResult>> inner, ClosureInfo? closure)
 {
+    private static readonly bool Front = FrontTable<ValueTuple<T1, T2, T3, T4>>.IsSupported;
+
     public Task<TResult> Invoke(T1 arg1, T2 arg2, T3 arg3, T4 arg4)
     {
+        if (Front && closure is null)
+        {
+            var args = (arg1, arg2, arg3, arg4);
+            if (CacheRuntime.TryFrontHit<ValueTuple<T1, T2, T3, T4>, TResult>(function, args) is { } hit)
+            {
+                return hit.CompletedTask;
+            }
+
+            var frontKey = new CacheKeyBuilder(function, stackalloc byte[256]);
+            frontKey.Add(arg1);
+            frontKey.Add(arg2);
+            frontKey.Add(arg3);
+            frontKey.Add(arg4);
+            return CacheRuntime.RunCurrentTask(function, args, ref frontKey, (inner, arg1, arg2, arg3, arg4), static s => s.inner(s.arg1, s.arg2, s.arg3, s.arg4));
+        }
+
         var key = new CacheKeyBuilder(function, stackalloc byte[256]);
         key.Add(arg1);
         key.Add(arg2);
@@ -550,8 +692,26 @@ internal sealed class CachedTask4<T1, T2, T3, T4, TResult>(CacheFunction functio
 
 internal sealed class CachedValueTask4<T1, T2, T3, T4, TResult>(CacheFunction function, Func<T1, T2, T3, T4, ValueTask<TResult>> inner, ClosureInfo? closure)
 {
+    private static readonly bool Front = FrontTable<ValueTuple<T1, T2, T3, T4>>.IsSupported;
+
     public ValueTask<TResult> Invoke(T1 arg1, T2 arg2, T3 arg3, T4 arg4)
     {
+        if (Front && closure is null)
+        {
+            var args = (arg1, arg2, arg3, arg4);
+            if (CacheRuntime.TryFrontHit<ValueTuple<T1, T2, T3, T4>, TResult>(function, args) is { } hit)
+            {
+                return new ValueTask<TResult>(hit.Value);
+            }
+
+            var frontKey = new CacheKeyBuilder(function, stackalloc byte[256]);
+            frontKey.Add(arg1);
+            frontKey.Add(arg2);
+            frontKey.Add(arg3);
+            frontKey.Add(arg4);
+            return CacheRuntime.RunCurrent(function, args, ref frontKey, (inner, arg1, arg2, arg3, arg4), static s => s.inner(s.arg1, s.arg2, s.arg3, s.arg4));
+        }
+
         var key = new CacheKeyBuilder(function, stackalloc byte[256]);
         key.Add(arg1);
         key.Add(arg2);
@@ -568,8 +728,27 @@ internal sealed class CachedValueTask4<T1, T2, T3, T4, TResult>(CacheFunction fu
 
 internal sealed class CachedTask5<T1, T2, T3, T4, T5, TResult>(CacheFunction function, Func<T1, T2, T3, T4, T5, Task<TResult>> inner, ClosureInfo? closure)
 {
+    private static readonly bool Front = FrontTable<ValueTuple<T1, T2, T3, T4, T5>>.IsSupported;
+
     public Task<TResult> Invoke(T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5)
     {
+        if (Front && closure is null)
+        {
+            var args = (arg1, arg2, arg3, arg4, arg5);
+            if (CacheRuntime.TryFrontHit<ValueTuple<T1, T2, T3, T4, T5>, TResult>(function, args) is { } hit)
+            {
+                return hit.CompletedTask;
+            }
+
+            var frontKey = new CacheKeyBuilder(function, stackalloc byte[256]);
+            frontKey.Add(arg1);
+            frontKey.Add(arg2);
+            frontKey.Add(arg3);
+            frontKey.Add(arg4);
+            frontKey.Add(arg5);
+            return CacheRuntime.RunCurrentTask(function, args, ref frontKey, (inner, arg1, arg2, arg3, arg4, arg5), static s => s.inner(s.arg1, s.arg2, s.arg3, s.arg4, s.arg5));
+        }
+
         var key = new CacheKeyBuilder(function, stackalloc byte[256]);
         key.Add(arg1);
         key.Add(arg2);
@@ -587,8 +766,27 @@ internal sealed class CachedTask5<T1, T2, T3, T4, T5, TResult>(CacheFunction fun
 
 internal sealed class CachedValueTask5<T1, T2, T3, T4, T5, TResult>(CacheFunction function, Func<T1, T2, T3, T4, T5, ValueTask<TResult>> inner, ClosureInfo? closure)
 {
+    private static readonly bool Front = FrontTable<ValueTuple<T1, T2, T3, T4, T5>>.IsSupported;
+
     public ValueTask<TResult> Invoke(T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5)
     {
+        if (Front && closure is null)
+        {
+            var args = (arg1, arg2, arg3, arg4, arg5);
+            if (CacheRuntime.TryFrontHit<ValueTuple<T1, T2, T3, T4, T5>, TResult>(function, args) is { } hit)
+            {
+                return new ValueTask<TResult>(hit.Value);
+            }
+
+            var frontKey = new CacheKeyBuilder(function, stackalloc byte[256]);
+            frontKey.Add(arg1);
+            frontKey.Add(arg2);
+            frontKey.Add(arg3);
+            frontKey.Add(arg4);
+            frontKey.Add(arg5);
+            return CacheRuntime.RunCurrent(function, args, ref frontKey, (inner, arg1, arg2, arg3, arg4, arg5), static s => s.inner(s.arg1, s.arg2, s.arg3, s.arg4, s.arg5));
+        }
+
         var key = new CacheKeyBuilder(function, stackalloc byte[256]);
         key.Add(arg1);
         key.Add(arg2);
@@ -606,8 +804,28 @@ internal sealed class CachedValueTask5<T1, T2, T3, T4, T5, TResult>(CacheFunctio
 
 internal sealed class CachedTask6<T1, T2, T3, T4, T5, T6, TResult>(CacheFunction function, Func<T1, T2, T3, T4, T5, T6, Task<TResult>> inner, ClosureInfo? closure)
 {
+    private static readonly bool Front = FrontTable<ValueTuple<T1, T2, T3, T4, T5, T6>>.IsSupported;
+
     public Task<TResult> Invoke(T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6)
     {
+        if (Front && closure is null)
+        {
+            var args = (arg1, arg2, arg3, arg4, arg5, arg6);
+            if (CacheRuntime.TryFrontHit<ValueTuple<T1, T2, T3, T4, T5, T6>, TResult>(function, args) is { } hit)
+            {
+                return hit.CompletedTask;
+            }
+
+            var frontKey = new CacheKeyBuilder(function, stackalloc byte[256]);
+            frontKey.Add(arg1);
+            frontKey.Add(arg2);
+            frontKey.Add(arg3);
+            frontKey.Add(arg4);
+            frontKey.Add(arg5);
+            frontKey.Add(arg6);
+            return CacheRuntime.RunCurrentTask(function, args, ref frontKey, (inner, arg1, arg2, arg3, arg4, arg5, arg6), static s => s.inner(s.arg1, s.arg2, s.arg3, s.arg4, s.arg5, s.arg6));
+        }
+
         var key = new CacheKeyBuilder(function, stackalloc byte[256]);
         key.Add(arg1);
         key.Add(arg2);
@@ -626,8 +844,28 @@ internal sealed class CachedTask6<T1, T2, T3, T4, T5, T6, TResult>(CacheFunction
 
 internal sealed class CachedValueTask6<T1, T2, T3, T4, T5, T6, TResult>(CacheFunction function, Func<T1, T2, T3, T4, T5, T6, ValueTask<TResult>> inner, ClosureInfo? closure)
 {
+    private static readonly bool Front = FrontTable<ValueTuple<T1, T2, T3, T4, T5, T6>>.IsSupported;
+
     public ValueTask<TResult> Invoke(T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6)
     {
+        if (Front && closure is null)
+        {
+            var args = (arg1, arg2, arg3, arg4, arg5, arg6);
+            if (CacheRuntime.TryFrontHit<ValueTuple<T1, T2, T3, T4, T5, T6>, TResult>(function, args) is { } hit)
+            {
+                return new ValueTask<TResult>(hit.Value);
+            }
+
+            var frontKey = new CacheKeyBuilder(function, stackalloc byte[256]);
+            frontKey.Add(arg1);
+            frontKey.Add(arg2);
+            frontKey.Add(arg3);
+            frontKey.Add(arg4);
+            frontKey.Add(arg5);
+            frontKey.Add(arg6);
+            return CacheRuntime.RunCurrent(function, args, ref frontKey, (inner, arg1, arg2, arg3, arg4, arg5, arg6), static s => s.inner(s.arg1, s.arg2, s.arg3, s.arg4, s.arg5, s.arg6));
+        }
+
         var key = new CacheKeyBuilder(function, stackalloc byte[256]);
         key.Add(arg1);
         key.Add(arg2);

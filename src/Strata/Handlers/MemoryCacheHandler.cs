@@ -71,15 +71,19 @@ public sealed partial class MemoryCacheHandler : ICacheHandler
     }
 
     /// <summary>Reads an entry without waiting: <see langword="false"/> when a write of the key is pending (use <see cref="GetAsync"/>).</summary>
-    internal bool TryGet(CacheKey key, out CacheEntry? entry)
+    internal bool TryGet(CacheKey key, out CacheEntry? entry) => TryGet(key, out entry, out _);
+
+    /// <summary>Reads an entry and the node holding it, without waiting: <see langword="false"/> when a write of the key is pending.</summary>
+    internal bool TryGet(CacheKey key, out CacheEntry? entry, out Node? node)
     {
         if (Volatile.Read(ref _pendingCount) != 0 && _pendingSets.ContainsKey(key))
         {
             entry = null;
+            node = null;
             return false;
         }
 
-        entry = GetNow(key);
+        entry = _entries.TryGetValue(key, out node) ? Check(node) : null;
         return true;
     }
 
@@ -119,14 +123,20 @@ public sealed partial class MemoryCacheHandler : ICacheHandler
         }
     }
 
-    private CacheEntry? GetNow(CacheKey key)
+    private CacheEntry? GetNow(CacheKey key) => _entries.TryGetValue(key, out var node) ? Check(node) : null;
+
+    /// <summary>
+    /// The entry of a node if it can still be served: not removed, not past its expiry (and fail-safe retention), no tag
+    /// expired since it was made; a copy with revalidate -1 when a tag became stale since. Touches it for the LRU order.
+    /// </summary>
+    private CacheEntry? Check(Node node)
     {
-        if (!_entries.TryGetValue(key, out var node))
+        var entry = node.Entry;
+        if (entry is null)
         {
-            return null;
+            return null; // removed concurrently
         }
 
-        var entry = node.Entry;
         var tags = entry.TagArray;
         if (entry.ExpireAt != long.MaxValue || tags.Length != 0)
         {
@@ -134,7 +144,7 @@ public sealed partial class MemoryCacheHandler : ICacheHandler
             if (now > entry.ExpireAt && now - entry.ExpireAt > _retainAfterExpireMs)
             {
                 // Kept for the fail-safe window past expire (the engine serves it only when the function fails).
-                Remove(key, node);
+                Remove(node.Key, node);
                 return null;
             }
 
@@ -145,7 +155,7 @@ public sealed partial class MemoryCacheHandler : ICacheHandler
                 {
                     if (_tags.AreExpired(tags, entry.Timestamp, now))
                     {
-                        Remove(key, node);
+                        Remove(node.Key, node);
                         return null;
                     }
 
@@ -162,6 +172,20 @@ public sealed partial class MemoryCacheHandler : ICacheHandler
 
         node.LastAccess = ++_accessClock;
         return entry;
+    }
+
+    /// <summary>Reads a node's entry for a front table: the entry, or <see langword="null"/> when the node cannot serve a fresh read any more.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    internal CacheEntry? CheckNode(Node node)
+    {
+        var entry = node.Entry;
+        if (entry is not null && entry.ExpireAt == long.MaxValue && entry.TagArray.Length == 0)
+        {
+            node.LastAccess = ++_accessClock;
+            return entry;
+        }
+
+        return Check(node) is { Revalidate: >= 0 } checkedEntry ? checkedEntry : null;
     }
 
     private async ValueTask<CacheEntry?> GetAfterPendingAsync(CacheKey key, Task pending)
@@ -216,7 +240,7 @@ public sealed partial class MemoryCacheHandler : ICacheHandler
             return;
         }
 
-        var node = new Node(entry, size) { LastAccess = ++_accessClock };
+        var node = new Node(key, entry, size) { LastAccess = ++_accessClock };
         var previous = default(Node);
         _entries.AddOrUpdate(key, node, (_, old) =>
         {
@@ -224,6 +248,7 @@ public sealed partial class MemoryCacheHandler : ICacheHandler
             return node;
         });
 
+        previous?.Release();
         var delta = size - (previous?.Size ?? 0);
         var total = Interlocked.Add(ref _size, delta);
         _metrics.Bytes.Add(delta, _kindTag);
@@ -237,6 +262,7 @@ public sealed partial class MemoryCacheHandler : ICacheHandler
     {
         if (_entries.TryRemove(new KeyValuePair<CacheKey, Node>(key, node)))
         {
+            node.Release();
             Interlocked.Add(ref _size, -node.Size);
             _metrics.Bytes.Add(-node.Size, _kindTag);
         }
@@ -259,7 +285,6 @@ public sealed partial class MemoryCacheHandler : ICacheHandler
                     _evictionQueue = new Queue<Node>(snapshot.Length);
                     foreach (var pair in snapshot)
                     {
-                        pair.Value.Key = pair.Key;
                         pair.Value.QueuedAccess = pair.Value.LastAccess;
                         _evictionQueue.Enqueue(pair.Value);
                     }
@@ -291,9 +316,15 @@ public sealed partial class MemoryCacheHandler : ICacheHandler
     [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "The value of cache entry {Key} could not be serialized, so it is not cached. Return plain data (records, collections, primitives) from cached functions.")]
     private partial void LogNotSerializable(string key, Exception exception);
 
-    private sealed class Node(CacheEntry entry, long size)
+    /// <summary>One stored entry. Front tables of the engine hold nodes; a removed node lets go of its entry.</summary>
+    internal sealed class Node(CacheKey key, CacheEntry entry, long size)
     {
-        public CacheEntry Entry { get; } = entry;
+        private CacheEntry? _entry = entry;
+
+        public CacheKey Key { get; } = key;
+
+        /// <summary>The entry, or <see langword="null"/> once the node was removed, replaced or evicted.</summary>
+        public CacheEntry? Entry => Volatile.Read(ref _entry);
 
         public long Size { get; } = size;
 
@@ -303,6 +334,6 @@ public sealed partial class MemoryCacheHandler : ICacheHandler
 
         public int TagVersion = -1;
 
-        public CacheKey Key;
+        public void Release() => Volatile.Write(ref _entry, null);
     }
 }

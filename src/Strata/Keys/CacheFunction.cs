@@ -89,4 +89,7 @@ internal sealed class RuntimeBinding(CacheRuntime runtime, long seed, ICacheHand
 
     /// <summary>The handler when it is the built-in memory handler: read without an interface call or a ValueTask.</summary>
     public MemoryCacheHandler? Memory { get; } = handler as MemoryCacheHandler;
+
+    /// <summary>The <see cref="FrontTable{TArgs}"/> of the function on this runtime, made on its first hit.</summary>
+    public object? Front;
 }

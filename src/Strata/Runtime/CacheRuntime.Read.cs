@@ -53,6 +53,103 @@ public sealed partial class CacheRuntime
         return runtime.RunTaskCore(function, ref arguments, state, factory, ambient);
     }
 
+    /// <summary>
+    /// The hit path of a lambda whose arguments can key a <see cref="FrontTable{TArgs}"/>: no key is encoded or hashed.
+    /// Only outside requests and cache scopes, and never while debug logging is on (its lines name the key).
+    /// </summary>
+    internal static ObjectValue<TResult>? TryFrontHit<TArgs, TResult>(CacheFunction function, TArgs args)
+        where TArgs : notnull
+    {
+        var ambient = AmbientContext.Current;
+        if (ambient is not null && (ambient.Request is not null || ambient.Scope is not null))
+        {
+            return null;
+        }
+
+        var runtime = ambient?.Runtime ?? s_default;
+        var binding = function.Binding;
+        if (runtime is null || binding is null || !ReferenceEquals(binding.Runtime, runtime) || binding.Front is not FrontTable<TArgs> front ||
+            !front.TryGet(args, out var node) || CacheDebug.Enabled)
+        {
+            return null;
+        }
+
+        if (binding.Memory!.CheckNode(node!) is { Value: ObjectValue<TResult> { IsShared: true } value } entry && runtime.IsFresh(entry))
+        {
+            if (runtime._metrics.Hits.Enabled)
+            {
+                runtime._metrics.Hits.Add(1, StrataMetrics.Kind(function.Kind));
+            }
+
+            return value;
+        }
+
+        front.Remove(args, node!);
+        return null;
+    }
+
+    /// <summary><c>RunCurrentTask</c> for a lambda with a front table: a hit through the handler puts the node in the table.</summary>
+    internal static Task<TResult> RunCurrentTask<TArgs, TState, TResult>(CacheFunction function, TArgs args, scoped ref CacheKeyBuilder arguments, TState state, Func<TState, Task<TResult>> factory)
+        where TArgs : notnull
+    {
+        var ambient = AmbientContext.Current;
+        var runtime = ambient?.Runtime ?? s_default ?? throw new InvalidOperationException(ErrorMessages.NoRuntime);
+        if (ambient is null || (ambient.Request is null && ambient.Scope is null))
+        {
+            var binding = runtime.Bind(function, ref arguments, out var key);
+            var prefetch = default(Prefetch);
+            if (runtime.TryHit<TResult>(function, binding, key, ref prefetch, out var node) is { } value)
+            {
+                runtime.Remember(binding, args, node);
+                return value.CompletedTask;
+            }
+
+            return runtime.ReadAsync(function, binding, key, (state, factory), static s => new ValueTask<TResult>(s.factory(s.state)), ambient, prefetch).AsTask();
+        }
+
+        return runtime.RunTaskCore(function, ref arguments, state, factory, ambient);
+    }
+
+    /// <summary><c>RunCurrent</c> for a lambda with a front table.</summary>
+    internal static ValueTask<TResult> RunCurrent<TArgs, TState, TResult>(CacheFunction function, TArgs args, scoped ref CacheKeyBuilder arguments, TState state, Func<TState, ValueTask<TResult>> factory)
+        where TArgs : notnull
+    {
+        var ambient = AmbientContext.Current;
+        var runtime = ambient?.Runtime ?? s_default ?? throw new InvalidOperationException(ErrorMessages.NoRuntime);
+        if (ambient is null || (ambient.Request is null && ambient.Scope is null))
+        {
+            var binding = runtime.Bind(function, ref arguments, out var key);
+            var prefetch = default(Prefetch);
+            if (runtime.TryHit<TResult>(function, binding, key, ref prefetch, out var node) is { } value)
+            {
+                runtime.Remember(binding, args, node);
+                return new ValueTask<TResult>(value.Value);
+            }
+
+            return runtime.ReadAsync(function, binding, key, state, factory, ambient, prefetch);
+        }
+
+        return runtime.RunCore(function, ref arguments, state, factory, ambient);
+    }
+
+    private void Remember<TArgs>(RuntimeBinding binding, TArgs args, MemoryCacheHandler.Node? node)
+        where TArgs : notnull
+    {
+        if (node is null || CacheDebug.Enabled)
+        {
+            return;
+        }
+
+        var front = binding.Front as FrontTable<TArgs>;
+        if (front is null)
+        {
+            Interlocked.CompareExchange(ref binding.Front, new FrontTable<TArgs>(), null);
+            front = binding.Front as FrontTable<TArgs>;
+        }
+
+        front?.Set(args, node);
+    }
+
     private ValueTask<TResult> RunCore<TState, TResult>(CacheFunction function, scoped ref CacheKeyBuilder arguments, TState state, Func<TState, ValueTask<TResult>> factory, AmbientContext? ambient)
     {
         ArgumentNullException.ThrowIfNull(factory);
@@ -111,12 +208,17 @@ public sealed partial class CacheRuntime
     /// else (stale, missing, mutable, a handler that answers asynchronously) goes to the full read with what was fetched.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ObjectValue<TResult>? TryHit<TResult>(CacheFunction function, RuntimeBinding binding, CacheKey key, ref Prefetch prefetch)
+    private ObjectValue<TResult>? TryHit<TResult>(CacheFunction function, RuntimeBinding binding, CacheKey key, ref Prefetch prefetch) =>
+        TryHit<TResult>(function, binding, key, ref prefetch, out _);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ObjectValue<TResult>? TryHit<TResult>(CacheFunction function, RuntimeBinding binding, CacheKey key, ref Prefetch prefetch, out MemoryCacheHandler.Node? node)
     {
         CacheEntry? entry;
+        node = null;
         if (binding.Memory is { } memory)
         {
-            if (!memory.TryGet(key, out entry))
+            if (!memory.TryGet(key, out entry, out node))
             {
                 return null;
             }
@@ -206,6 +308,7 @@ public sealed partial class CacheRuntime
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool IsFresh(CacheEntry entry)
     {
         var staleAt = entry.StaleAt;
