@@ -24,7 +24,7 @@ internal static class KindRules
                 return null;
             }
 
-            var distance = Levenshtein(kind.Trim().ToLowerInvariant(), candidate);
+            var distance = TextDistance.Levenshtein(kind.Trim().ToLowerInvariant(), candidate);
             if (distance < bestDistance)
             {
                 (best, bestDistance) = (candidate, distance);
@@ -32,29 +32,5 @@ internal static class KindRules
         }
 
         return bestDistance <= 2 && kind.Length > 2 ? best : null;
-    }
-
-    public static int Levenshtein(string a, string b)
-    {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++)
-        {
-            previous[j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-
-            (previous, current) = (current, previous);
-        }
-
-        return previous[b.Length];
     }
 }

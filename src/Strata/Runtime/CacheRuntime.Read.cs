@@ -98,9 +98,8 @@ public sealed partial class CacheRuntime
         {
             var binding = runtime.Bind(function, ref arguments, out var key);
             var prefetch = default(Prefetch);
-            if (runtime.TryHit<TResult>(function, binding, key, ref prefetch, out var node) is { } value)
+            if (runtime.TryHitAndRemember<TArgs, TResult>(function, binding, key, args, ref prefetch) is { } value)
             {
-                runtime.Remember(binding, args, node);
                 return value.CompletedTask;
             }
 
@@ -120,9 +119,8 @@ public sealed partial class CacheRuntime
         {
             var binding = runtime.Bind(function, ref arguments, out var key);
             var prefetch = default(Prefetch);
-            if (runtime.TryHit<TResult>(function, binding, key, ref prefetch, out var node) is { } value)
+            if (runtime.TryHitAndRemember<TArgs, TResult>(function, binding, key, args, ref prefetch) is { } value)
             {
-                runtime.Remember(binding, args, node);
                 return new ValueTask<TResult>(value.Value);
             }
 
@@ -132,12 +130,14 @@ public sealed partial class CacheRuntime
         return runtime.RunCore(function, ref arguments, state, factory, ambient);
     }
 
-    private void Remember<TArgs>(RuntimeBinding binding, TArgs args, MemoryCacheHandler.Node? node)
+    /// <summary><see cref="TryHit{TResult}(CacheFunction, RuntimeBinding, CacheKey, ref Prefetch)"/>, putting the node of a hit in the function's front table.</summary>
+    private ObjectValue<TResult>? TryHitAndRemember<TArgs, TResult>(CacheFunction function, RuntimeBinding binding, CacheKey key, TArgs args, ref Prefetch prefetch)
         where TArgs : notnull
     {
-        if (node is null || CacheDebug.Enabled)
+        var value = TryHit<TResult>(function, binding, key, ref prefetch, out var node);
+        if (value is null || node is null || CacheDebug.Enabled)
         {
-            return;
+            return value;
         }
 
         var front = binding.Front as FrontTable<TArgs>;
@@ -148,6 +148,7 @@ public sealed partial class CacheRuntime
         }
 
         front?.Set(args, node);
+        return value;
     }
 
     private ValueTask<TResult> RunCore<TState, TResult>(CacheFunction function, scoped ref CacheKeyBuilder arguments, TState state, Func<TState, ValueTask<TResult>> factory, AmbientContext? ambient)

@@ -279,7 +279,7 @@ public sealed partial class CacheRuntime
                 return candidate;
             }
 
-            var distance = Levenshtein(name.ToLowerInvariant(), candidate.ToLowerInvariant());
+            var distance = TextDistance.Levenshtein(name.ToLowerInvariant(), candidate.ToLowerInvariant());
             if (distance < bestDistance)
             {
                 bestDistance = distance;
@@ -288,30 +288,6 @@ public sealed partial class CacheRuntime
         }
 
         return bestDistance <= Math.Max(2, name.Length / 3) ? best : null;
-    }
-
-    private static int Levenshtein(string a, string b)
-    {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++)
-        {
-            previous[j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-
-            (previous, current) = (current, previous);
-        }
-
-        return previous[b.Length];
     }
 
     private sealed class InFlight(Task<CacheEntry> task, bool isBackground)

@@ -1,0 +1,30 @@
+namespace Strata;
+
+/// <summary>Edit distance, for "did you mean" suggestions. Compiled into the engine and into the analyzers (linked source).</summary>
+internal static class TextDistance
+{
+    /// <summary>The Levenshtein distance: the fewest insertions, deletions and substitutions that turn one string into the other.</summary>
+    public static int Levenshtein(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                current[j] = System.Math.Min(System.Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+
+            (previous, current) = (current, previous);
+        }
+
+        return previous[b.Length];
+    }
+}
