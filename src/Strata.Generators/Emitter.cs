@@ -106,6 +106,32 @@ internal static class Emitter
             w.Append(i2).Append(token.Name).AppendLine(".ThrowIfCancellationRequested();");
         }
 
+        // Methods whose parameters are all key parameters may find a hit by their arguments (a front table: no key is
+        // built); the engine decides whether the parameter types allow it.
+        var front = method.Parameters.Length <= 7 && method.Parameters.All(p => p.Role == ParameterRole.Key);
+        var args = method.Parameters.Length switch
+        {
+            0 => "default(global::System.ValueTuple)",
+            1 => $"global::System.ValueTuple.Create<{method.Parameters[0].Type}>({method.Parameters[0].Name})",
+            _ => $"({arguments})",
+        };
+        var argsType = method.Parameters.Length switch
+        {
+            0 => "global::System.ValueTuple",
+            1 => $"global::System.ValueTuple<{method.Parameters[0].Type}>",
+            _ => $"({string.Join(", ", method.Parameters.Select(p => p.Type))})",
+        };
+        if (front)
+        {
+            w.Append(i2).Append("var __args = ").Append(args).AppendLine(";");
+            w.Append(i2).Append(method.IsValueTask ? "if (global::Strata.CacheRuntime.TryGetValueFromFront<" : "if (global::Strata.CacheRuntime.TryGetFromFront<")
+                .Append(argsType).Append(", ").Append(method.ResultType).Append(">(").Append(field).AppendLine(", __args, out var __hit))");
+            w.Append(i2).AppendLine("{");
+            w.Append(i2).AppendLine("    return __hit;");
+            w.Append(i2).AppendLine("}");
+            w.AppendLine();
+        }
+
         w.Append(i2).Append("var __key = new global::Strata.CacheKeyBuilder(").Append(field).AppendLine(", stackalloc byte[256]);");
         foreach (var parameter in method.Parameters)
         {
@@ -121,7 +147,9 @@ internal static class Emitter
         }
 
         var run = method.IsValueTask ? "RunAsync" : "RunTaskAsync";
-        var invoke = $"global::Strata.CacheRuntime.Current.{run}<{state}, {method.ResultType}>({field}, ref __key, {stateValue}, static __s => {call})";
+        var invoke = front
+            ? $"global::Strata.CacheRuntime.{(method.IsValueTask ? "RunFrontAsync" : "RunFrontTaskAsync")}<{argsType}, {state}, {method.ResultType}>({field}, __args, ref __key, {stateValue}, static __s => {call})"
+            : $"global::Strata.CacheRuntime.Current.{run}<{state}, {method.ResultType}>({field}, ref __key, {stateValue}, static __s => {call})";
         if (token is null)
         {
             w.Append(i2).Append("return ").Append(invoke).AppendLine(";");

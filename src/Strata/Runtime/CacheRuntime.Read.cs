@@ -88,6 +88,85 @@ public sealed partial class CacheRuntime
         return null;
     }
 
+    /// <summary>
+    /// For generated code: a hit of <paramref name="function"/> for these arguments found without building a key, when
+    /// <typeparamref name="TArgs"/> (a value tuple of the parameters) can key a front table and the current flow is outside
+    /// requests and cache scopes. Otherwise <see langword="false"/>: build the key and call <see cref="RunFrontTaskAsync"/>.
+    /// </summary>
+    /// <typeparam name="TArgs">The parameters as a value tuple.</typeparam>
+    /// <typeparam name="TResult">The result type.</typeparam>
+    /// <param name="function">The function's descriptor.</param>
+    /// <param name="args">The arguments.</param>
+    /// <param name="result">A completed task of the cached value.</param>
+    /// <returns>Whether <paramref name="result"/> is a hit.</returns>
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    public static bool TryGetFromFront<TArgs, TResult>(CacheFunction function, TArgs args, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Task<TResult>? result)
+        where TArgs : notnull
+    {
+        if (FrontTable<TArgs>.IsSupported && TryFrontHit<TArgs, TResult>(function, args) is { } value)
+        {
+            result = value.CompletedTask;
+            return true;
+        }
+
+        result = null;
+        return false;
+    }
+
+    /// <summary>The <see cref="ValueTask{TResult}"/> form of <see cref="TryGetFromFront{TArgs, TResult}(CacheFunction, TArgs, out Task{TResult})"/>.</summary>
+    /// <typeparam name="TArgs">The parameters as a value tuple.</typeparam>
+    /// <typeparam name="TResult">The result type.</typeparam>
+    /// <param name="function">The function's descriptor.</param>
+    /// <param name="args">The arguments.</param>
+    /// <param name="result">The cached value.</param>
+    /// <returns>Whether <paramref name="result"/> is a hit.</returns>
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    public static bool TryGetValueFromFront<TArgs, TResult>(CacheFunction function, TArgs args, out ValueTask<TResult> result)
+        where TArgs : notnull
+    {
+        if (FrontTable<TArgs>.IsSupported && TryFrontHit<TArgs, TResult>(function, args) is { } value)
+        {
+            result = new ValueTask<TResult>(value.Value);
+            return true;
+        }
+
+        result = default;
+        return false;
+    }
+
+    /// <summary>
+    /// For generated code: <see cref="RunTaskAsync{TState, TResult}"/> on the current runtime, which also puts the entry of a
+    /// hit in the function's front table for <paramref name="args"/>.
+    /// </summary>
+    /// <typeparam name="TArgs">The parameters as a value tuple.</typeparam>
+    /// <typeparam name="TState">What the factory needs.</typeparam>
+    /// <typeparam name="TResult">The result type.</typeparam>
+    /// <param name="function">The function's descriptor.</param>
+    /// <param name="args">The arguments.</param>
+    /// <param name="arguments">The key of this call; consumed.</param>
+    /// <param name="state">The factory's state.</param>
+    /// <param name="factory">Runs the function's body.</param>
+    /// <returns>The result.</returns>
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    public static Task<TResult> RunFrontTaskAsync<TArgs, TState, TResult>(CacheFunction function, TArgs args, scoped ref CacheKeyBuilder arguments, TState state, Func<TState, Task<TResult>> factory)
+        where TArgs : notnull =>
+        FrontTable<TArgs>.IsSupported ? RunCurrentTask(function, args, ref arguments, state, factory) : RunCurrentTask(function, ref arguments, state, factory);
+
+    /// <summary>The <see cref="ValueTask{TResult}"/> form of <see cref="RunFrontTaskAsync"/>.</summary>
+    /// <typeparam name="TArgs">The parameters as a value tuple.</typeparam>
+    /// <typeparam name="TState">What the factory needs.</typeparam>
+    /// <typeparam name="TResult">The result type.</typeparam>
+    /// <param name="function">The function's descriptor.</param>
+    /// <param name="args">The arguments.</param>
+    /// <param name="arguments">The key of this call; consumed.</param>
+    /// <param name="state">The factory's state.</param>
+    /// <param name="factory">Runs the function's body.</param>
+    /// <returns>The result.</returns>
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    public static ValueTask<TResult> RunFrontAsync<TArgs, TState, TResult>(CacheFunction function, TArgs args, scoped ref CacheKeyBuilder arguments, TState state, Func<TState, ValueTask<TResult>> factory)
+        where TArgs : notnull =>
+        FrontTable<TArgs>.IsSupported ? RunCurrent(function, args, ref arguments, state, factory) : RunCurrent(function, ref arguments, state, factory);
+
     /// <summary><c>RunCurrentTask</c> for a lambda with a front table: a hit through the handler puts the node in the table.</summary>
     internal static Task<TResult> RunCurrentTask<TArgs, TState, TResult>(CacheFunction function, TArgs args, scoped ref CacheKeyBuilder arguments, TState state, Func<TState, Task<TResult>> factory)
         where TArgs : notnull

@@ -30,9 +30,15 @@ namespace Shop
         /// <inheritdoc/>
         public override global::System.Threading.Tasks.Task<global::Shop.Product?> GetProduct(string id)
         {
+            var __args = global::System.ValueTuple.Create<string>(id);
+            if (global::Strata.CacheRuntime.TryGetFromFront<global::System.ValueTuple<string>, global::Shop.Product?>(__Function_GetProduct_0, __args, out var __hit))
+            {
+                return __hit;
+            }
+
             var __key = new global::Strata.CacheKeyBuilder(__Function_GetProduct_0, stackalloc byte[256]);
             __key.Add<string>(id);
-            return global::Strata.CacheRuntime.Current.RunTaskAsync<(Catalog_Cached, string), global::Shop.Product?>(__Function_GetProduct_0, ref __key, (this, id), static __s => __s.Item1.__Base_GetProduct_0(__s.Item2));
+            return global::Strata.CacheRuntime.RunFrontTaskAsync<global::System.ValueTuple<string>, (Catalog_Cached, string), global::Shop.Product?>(__Function_GetProduct_0, __args, ref __key, (this, id), static __s => __s.Item1.__Base_GetProduct_0(__s.Item2));
         }
 
         private global::System.Threading.Tasks.Task<global::Shop.Product?> __Base_GetProduct_0(string id) => base.GetProduct(id);
@@ -40,10 +46,16 @@ namespace Shop
         /// <inheritdoc/>
         public override global::System.Threading.Tasks.Task<decimal> GetPrice(string productId, string currency)
         {
+            var __args = (productId, currency);
+            if (global::Strata.CacheRuntime.TryGetFromFront<(string, string), decimal>(__Function_GetPrice_1, __args, out var __hit))
+            {
+                return __hit;
+            }
+
             var __key = new global::Strata.CacheKeyBuilder(__Function_GetPrice_1, stackalloc byte[256]);
             __key.Add<string>(productId);
             __key.Add<string>(currency);
-            return global::Strata.CacheRuntime.Current.RunTaskAsync<(Catalog_Cached, string, string), decimal>(__Function_GetPrice_1, ref __key, (this, productId, currency), static __s => __s.Item1.__Base_GetPrice_1(__s.Item2, __s.Item3));
+            return global::Strata.CacheRuntime.RunFrontTaskAsync<(string, string), (Catalog_Cached, string, string), decimal>(__Function_GetPrice_1, __args, ref __key, (this, productId, currency), static __s => __s.Item1.__Base_GetPrice_1(__s.Item2, __s.Item3));
         }
 
         private global::System.Threading.Tasks.Task<decimal> __Base_GetPrice_1(string productId, string currency) => base.GetPrice(productId, currency);

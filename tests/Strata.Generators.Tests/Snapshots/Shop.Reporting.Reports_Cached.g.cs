@@ -32,9 +32,15 @@ namespace Shop.Reporting
         /// <inheritdoc/>
         public override global::System.Threading.Tasks.Task<global::Shop.Reporting.Report> Daily(global::System.DateOnly day)
         {
+            var __args = global::System.ValueTuple.Create<global::System.DateOnly>(day);
+            if (global::Strata.CacheRuntime.TryGetFromFront<global::System.ValueTuple<global::System.DateOnly>, global::Shop.Reporting.Report>(__Function_Daily_0, __args, out var __hit))
+            {
+                return __hit;
+            }
+
             var __key = new global::Strata.CacheKeyBuilder(__Function_Daily_0, stackalloc byte[256]);
             __key.Add<global::System.DateOnly>(day);
-            return global::Strata.CacheRuntime.Current.RunTaskAsync<(Reports_Cached, global::System.DateOnly), global::Shop.Reporting.Report>(__Function_Daily_0, ref __key, (this, day), static __s => __s.Item1.__Base_Daily_0(__s.Item2));
+            return global::Strata.CacheRuntime.RunFrontTaskAsync<global::System.ValueTuple<global::System.DateOnly>, (Reports_Cached, global::System.DateOnly), global::Shop.Reporting.Report>(__Function_Daily_0, __args, ref __key, (this, day), static __s => __s.Item1.__Base_Daily_0(__s.Item2));
         }
 
         private global::System.Threading.Tasks.Task<global::Shop.Reporting.Report> __Base_Daily_0(global::System.DateOnly day) => base.Daily(day);
@@ -42,10 +48,16 @@ namespace Shop.Reporting
         /// <inheritdoc/>
         public override global::System.Threading.Tasks.Task<global::System.Collections.Immutable.ImmutableArray<int>> Totals(int year, params int[] months)
         {
+            var __args = (year, months);
+            if (global::Strata.CacheRuntime.TryGetFromFront<(int, int[]), global::System.Collections.Immutable.ImmutableArray<int>>(__Function_Totals_1, __args, out var __hit))
+            {
+                return __hit;
+            }
+
             var __key = new global::Strata.CacheKeyBuilder(__Function_Totals_1, stackalloc byte[256]);
             __key.Add<int>(year);
             __key.Add<int[]>(months);
-            return global::Strata.CacheRuntime.Current.RunTaskAsync<(Reports_Cached, int, int[]), global::System.Collections.Immutable.ImmutableArray<int>>(__Function_Totals_1, ref __key, (this, year, months), static __s => __s.Item1.__Base_Totals_1(__s.Item2, __s.Item3));
+            return global::Strata.CacheRuntime.RunFrontTaskAsync<(int, int[]), (Reports_Cached, int, int[]), global::System.Collections.Immutable.ImmutableArray<int>>(__Function_Totals_1, __args, ref __key, (this, year, months), static __s => __s.Item1.__Base_Totals_1(__s.Item2, __s.Item3));
         }
 
         private global::System.Threading.Tasks.Task<global::System.Collections.Immutable.ImmutableArray<int>> __Base_Totals_1(int year, params int[] months) => base.Totals(year, months);
