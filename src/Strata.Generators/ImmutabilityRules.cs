@@ -127,26 +127,9 @@ internal static class ImmutabilityRules
 
     private static bool IsAlwaysImmutable(ITypeSymbol type, StrataSymbols s)
     {
-        switch (type.SpecialType)
+        if (KeyTypeRules.IsPrimitiveValue(type))
         {
-            case SpecialType.System_Boolean:
-            case SpecialType.System_Char:
-            case SpecialType.System_SByte:
-            case SpecialType.System_Byte:
-            case SpecialType.System_Int16:
-            case SpecialType.System_UInt16:
-            case SpecialType.System_Int32:
-            case SpecialType.System_UInt32:
-            case SpecialType.System_Int64:
-            case SpecialType.System_UInt64:
-            case SpecialType.System_Single:
-            case SpecialType.System_Double:
-            case SpecialType.System_Decimal:
-            case SpecialType.System_String:
-            case SpecialType.System_DateTime:
-            case SpecialType.System_IntPtr:
-            case SpecialType.System_UIntPtr:
-                return true;
+            return true;
         }
 
         return type.TypeKind == TypeKind.Enum

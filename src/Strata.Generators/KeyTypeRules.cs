@@ -198,7 +198,8 @@ internal static class KeyTypeRules
     private static bool IsTuple(INamedTypeSymbol type) =>
         type.ContainingNamespace?.ToDisplayString() == "System" && type.Name == "Tuple" && type.IsGenericType;
 
-    private static bool IsSimple(ITypeSymbol type, StrataSymbols s)
+    /// <summary>Primitives, string and DateTime: values that are both key-encodable and immutable.</summary>
+    internal static bool IsPrimitiveValue(ITypeSymbol type)
     {
         switch (type.SpecialType)
         {
@@ -220,6 +221,16 @@ internal static class KeyTypeRules
             case SpecialType.System_IntPtr:
             case SpecialType.System_UIntPtr:
                 return true;
+            default:
+                return false;
+        }
+    }
+
+    private static bool IsSimple(ITypeSymbol type, StrataSymbols s)
+    {
+        if (IsPrimitiveValue(type))
+        {
+            return true;
         }
 
         if (type.TypeKind == TypeKind.Enum || s.SimpleTypes.Contains(type) || StrataSymbols.InheritsOrImplements(type, s.Uri))
