@@ -46,17 +46,6 @@ internal sealed class CacheScope
 
     public ConcurrentDictionary<CacheKey, object>? DedupeIfAny => Volatile.Read(ref _dedupe);
 
-    public int TagCount
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _tags.Count;
-            }
-        }
-    }
-
     /// <summary><c>CacheLife(...)</c>: several calls keep the minimum of each field given.</summary>
     public void ApplyLife(CacheLifeProfile profile)
     {
