@@ -98,7 +98,8 @@ public static class StrataServiceCollectionExtensions
             handlers,
             services.GetService<TimeProvider>(),
             services.GetService<ILoggerFactory>(),
-            services.GetService<IMeterFactory>());
+            services.GetService<IMeterFactory>(),
+            services);
         CacheRuntime.Default = runtime;
         return runtime;
     }

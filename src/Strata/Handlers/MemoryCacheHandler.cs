@@ -150,22 +150,26 @@ public sealed partial class MemoryCacheHandler : ICacheHandler
 
             if (tags.Length != 0)
             {
-                var version = _tags.Version;
+                var version = _tags.Version; // read before the tags: a change made during the check makes the next read look again
                 if (node.TagVersion != version)
                 {
-                    if (_tags.AreExpired(tags, entry.Timestamp, now))
+                    var verdict = _tags.Judge(tags, entry.Timestamp, now);
+                    if (verdict == TagVerdict.Expired)
                     {
                         Remove(node.Key, node);
                         return null;
                     }
 
-                    if (_tags.AreStale(tags, entry.Timestamp))
+                    if ((verdict & TagVerdict.Stale) != 0)
                     {
                         node.LastAccess = ++_accessClock;
                         return entry.WithRevalidate(-1);
                     }
 
-                    node.TagVersion = version;
+                    if (verdict == TagVerdict.Fresh)
+                    {
+                        node.TagVersion = version; // nothing to look at again until a tag changes
+                    }
                 }
             }
         }

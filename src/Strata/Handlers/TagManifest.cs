@@ -57,37 +57,38 @@ public sealed class TagManifest
         Interlocked.Increment(ref _version);
     }
 
-    /// <summary>Whether one of <paramref name="tags"/> expired (at or before now) at or after <paramref name="timestamp"/>.</summary>
-    /// <param name="tags">An entry's tags.</param>
-    /// <param name="timestamp">The entry's timestamp.</param>
-    /// <param name="nowMilliseconds">The current time.</param>
-    public bool AreExpired(IReadOnlyList<string> tags, long timestamp, long nowMilliseconds)
+    /// <summary>
+    /// What <paramref name="tags"/> say of an entry made at <paramref name="timestamp"/>, at <paramref name="nowMilliseconds"/>:
+    /// expired, stale, and whether a tag will expire it later (then a verdict of "fresh" holds only until that moment, and must
+    /// not be remembered).
+    /// </summary>
+    internal TagVerdict Judge(string[] tags, long timestamp, long nowMilliseconds)
     {
-        for (var i = 0; i < tags.Count; i++)
+        var verdict = TagVerdict.Fresh;
+        foreach (var tag in tags)
         {
-            if (_tags.TryGetValue(tags[i], out var state) && state.Expired is { } expired && expired <= nowMilliseconds && expired >= timestamp)
+            if (!_tags.TryGetValue(tag, out var state))
             {
-                return true;
+                continue;
+            }
+
+            if (state.Expired is { } expired && expired >= timestamp)
+            {
+                if (expired <= nowMilliseconds)
+                {
+                    return TagVerdict.Expired;
+                }
+
+                verdict |= TagVerdict.ExpiresLater;
+            }
+
+            if (state.Stale is { } stale && stale >= timestamp)
+            {
+                verdict |= TagVerdict.Stale;
             }
         }
 
-        return false;
-    }
-
-    /// <summary>Whether one of <paramref name="tags"/> became stale at or after <paramref name="timestamp"/>.</summary>
-    /// <param name="tags">An entry's tags.</param>
-    /// <param name="timestamp">The entry's timestamp.</param>
-    public bool AreStale(IReadOnlyList<string> tags, long timestamp)
-    {
-        for (var i = 0; i < tags.Count; i++)
-        {
-            if (_tags.TryGetValue(tags[i], out var state) && state.Stale is { } stale && stale >= timestamp)
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return verdict;
     }
 
     /// <summary>The latest expiry (at or before now) of any of <paramref name="tags"/>; 0 when none expired.</summary>
@@ -119,3 +120,20 @@ public sealed class TagManifest
 /// <param name="Stale">Entries made at or before this are stale (refreshed in the background when read).</param>
 /// <param name="Expired">Entries made at or before this are gone once this moment has passed.</param>
 public readonly record struct TagState(long? Stale, long? Expired);
+
+/// <summary>What the tag timestamps say of one entry (<see cref="TagManifest.Judge"/>).</summary>
+[Flags]
+internal enum TagVerdict
+{
+    /// <summary>No tag changed since the entry was made.</summary>
+    Fresh = 0,
+
+    /// <summary>A tag became stale since the entry was made: serve it once more and refresh it.</summary>
+    Stale = 1,
+
+    /// <summary>A tag will expire the entry at a later moment.</summary>
+    ExpiresLater = 2,
+
+    /// <summary>A tag expired the entry: it is gone.</summary>
+    Expired = 4,
+}

@@ -34,14 +34,21 @@ public sealed partial class CacheRuntime
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <param name="loggerFactory">Where logs go.</param>
     /// <param name="meterFactory">Where metrics go; a shared <c>Strata</c> meter when <see langword="null"/>.</param>
+    /// <param name="services">
+    /// The application's services, when the runtime belongs to a DI container (<c>AddStrata()</c> passes it): captured values
+    /// of types the container resolves are infrastructure, left out of keys, and background refreshes of <c>[UseCache]</c>
+    /// methods of scoped services run in a scope of their own. <see langword="null"/> outside DI.
+    /// </param>
     /// <exception cref="ArgumentException">A profile is invalid, a kind name is invalid, or a handler is given for <c>private</c>.</exception>
     public CacheRuntime(
         StrataOptions? options = null,
         IEnumerable<KeyValuePair<string, ICacheHandler>>? handlers = null,
         TimeProvider? timeProvider = null,
         ILoggerFactory? loggerFactory = null,
-        IMeterFactory? meterFactory = null)
+        IMeterFactory? meterFactory = null,
+        IServiceProvider? services = null)
     {
+        Services = services;
         options ??= new StrataOptions();
         Options = options;
         TimeProvider = timeProvider ?? TimeProvider.System;
@@ -112,6 +119,9 @@ public sealed partial class CacheRuntime
 
     /// <summary>The cache kinds that have a handler (<c>private</c> never has one).</summary>
     public IReadOnlyCollection<string> Kinds => _handlers.Keys;
+
+    /// <summary>The application's services when the runtime belongs to a DI container; otherwise <see langword="null"/>.</summary>
+    public IServiceProvider? Services { get; }
 
     internal long NowMs => _clock.StampMs;
 
