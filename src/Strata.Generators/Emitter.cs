@@ -43,15 +43,19 @@ internal static class Emitter
             w.AppendLine(");");
         }
 
+        w.AppendLine();
+        w.Append(i1).AppendLine("private readonly global::Strata.CacheRuntime __strataRuntime;");
         foreach (var constructor in model.Constructors)
         {
+            // The runtime is handed to the subclass by DI (AddStrata registers it), so calls never look for a process-wide one.
+            var parameters = new[] { "global::Strata.CacheRuntime __strataRuntime" }
+                .Concat(constructor.Parameters.Select(p => $"{p.Attributes}{p.Modifier}{p.Type} {p.Name}{(p.DefaultValue is null ? "" : " = " + p.DefaultValue)}"));
             w.AppendLine();
-            w.Append(i1).Append(constructor.Attributes).Append("public ").Append(model.CachedName).Append('(')
-                .Append(string.Join(", ", constructor.Parameters.Select(p => $"{p.Attributes}{p.Modifier}{p.Type} {p.Name}{(p.DefaultValue is null ? "" : " = " + p.DefaultValue)}")))
-                .Append(')');
+            w.Append(i1).Append(constructor.Attributes).Append("public ").Append(model.CachedName).Append('(').Append(string.Join(", ", parameters)).Append(')');
             w.AppendLine();
             w.Append(i2).Append(": base(").Append(string.Join(", ", constructor.Parameters.Select(Forward))).AppendLine(")");
             w.Append(i1).AppendLine("{");
+            w.Append(i2).AppendLine("this.__strataRuntime = __strataRuntime ?? throw new global::System.ArgumentNullException(nameof(__strataRuntime));");
             w.Append(i1).AppendLine("}");
         }
 
@@ -88,27 +92,11 @@ internal static class Emitter
         var arguments = string.Join(", ", method.Parameters.Select(p => p.Name));
         var field = FunctionField(method);
         var helper = "__Base_" + method.Name + "_" + method.Index;
-        var state = method.Parameters.Length == 0
-            ? $"{model.CachedName}"
-            : $"({model.CachedName}, {string.Join(", ", method.Parameters.Select(p => p.Type))})";
-        var stateValue = method.Parameters.Length == 0 ? "this" : $"(this, {arguments})";
-        var call = method.Parameters.Length == 0
-            ? $"__s.{helper}()"
-            : $"__s.Item1.{helper}({string.Join(", ", method.Parameters.Select((_, i) => "__s.Item" + (i + 2)))})";
+        var baseCall = $"__self.{helper}({string.Join(", ", method.Parameters.Select((_, i) => "__a.Item" + (i + 1)))})";
+        var body = method.IsValueTask ? baseCall : $"new global::System.Threading.Tasks.ValueTask<{method.ResultType}>({baseCall})";
         var token = method.Parameters.FirstOrDefault(p => p.Role == ParameterRole.CancellationToken);
 
-        w.AppendLine();
-        w.Append(i1).AppendLine("/// <inheritdoc/>");
-        w.Append(i1).Append(method.Accessibility).Append(" override ").Append(method.ReturnType).Append(' ').Append(method.Name).Append('(').Append(parameters).AppendLine(")");
-        w.Append(i1).AppendLine("{");
-        if (token is not null)
-        {
-            w.Append(i2).Append(token.Name).AppendLine(".ThrowIfCancellationRequested();");
-        }
-
-        // Methods whose parameters are all key parameters may find a hit by their arguments (a front table: no key is
-        // built); the engine decides whether the parameter types allow it.
-        var front = method.Parameters.Length <= 7 && method.Parameters.All(p => p.Role == ParameterRole.Key);
+        // Every parameter travels as one value tuple: the state of the body, and the key of the front table.
         var args = method.Parameters.Length switch
         {
             0 => "default(global::System.ValueTuple)",
@@ -121,10 +109,23 @@ internal static class Emitter
             1 => $"global::System.ValueTuple<{method.Parameters[0].Type}>",
             _ => $"({string.Join(", ", method.Parameters.Select(p => p.Type))})",
         };
-        if (front)
+
+        w.AppendLine();
+        w.Append(i1).AppendLine("/// <inheritdoc/>");
+        w.Append(i1).Append(method.Accessibility).Append(" override ").Append(method.ReturnType).Append(' ').Append(method.Name).Append('(').Append(parameters).AppendLine(")");
+        w.Append(i1).AppendLine("{");
+        if (token is not null)
         {
-            w.Append(i2).Append("var __args = ").Append(args).AppendLine(";");
-            w.Append(i2).Append(method.IsValueTask ? "if (global::Strata.CacheRuntime.TryGetValueFromFront<" : "if (global::Strata.CacheRuntime.TryGetFromFront<")
+            w.Append(i2).Append(token.Name).AppendLine(".ThrowIfCancellationRequested();");
+        }
+
+        w.Append(i2).Append("var __args = ").Append(args).AppendLine(";");
+
+        // Methods whose parameters are all key parameters may find a hit by their arguments (a front table: no key is
+        // built); the engine decides whether the parameter types allow it.
+        if (method.Parameters.Length <= 7 && method.Parameters.All(p => p.Role == ParameterRole.Key))
+        {
+            w.Append(i2).Append(method.IsValueTask ? "if (this.__strataRuntime.TryGetValueFromFront<" : "if (this.__strataRuntime.TryGetFromFront<")
                 .Append(argsType).Append(", ").Append(method.ResultType).Append(">(").Append(field).AppendLine(", __args, out var __hit))");
             w.Append(i2).AppendLine("{");
             w.Append(i2).AppendLine("    return __hit;");
@@ -146,10 +147,7 @@ internal static class Emitter
             }
         }
 
-        var run = method.IsValueTask ? "RunAsync" : "RunTaskAsync";
-        var invoke = front
-            ? $"global::Strata.CacheRuntime.{(method.IsValueTask ? "RunFrontAsync" : "RunFrontTaskAsync")}<{argsType}, {state}, {method.ResultType}>({field}, __args, ref __key, {stateValue}, static __s => {call})"
-            : $"global::Strata.CacheRuntime.Current.{run}<{state}, {method.ResultType}>({field}, ref __key, {stateValue}, static __s => {call})";
+        var invoke = $"this.__strataRuntime.{(method.IsValueTask ? "RunMethodAsync" : "RunMethodTaskAsync")}<{model.CachedName}, {argsType}, {method.ResultType}>({field}, this, __args, ref __key, static (__self, __a) => {body})";
         if (token is null)
         {
             w.Append(i2).Append("return ").Append(invoke).AppendLine(";");

@@ -34,6 +34,10 @@ internal sealed class CachedServiceReplacement(IServiceCollection services)
     }
 
     /// <summary>The registrations of classes with <c>[UseCache]</c> methods that would not be cached, each with its fix.</summary>
+    /// <summary>The first registration that builds <paramref name="cachedType"/> and satisfies <paramref name="match"/>.</summary>
+    public ServiceDescriptor? FindRegistration(Type cachedType, Func<ServiceDescriptor, bool> match) =>
+        services.FirstOrDefault(d => ImplementationType(d) == cachedType && match(d));
+
     public IReadOnlyList<string> FindProblems()
     {
         var problems = new List<string>();

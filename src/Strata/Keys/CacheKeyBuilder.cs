@@ -27,7 +27,7 @@ public ref struct CacheKeyBuilder
         _function = function;
         _writer = new KeyWriter(scratch);
         _index = 0;
-        _description = CacheDebug.Enabled ? new StringBuilder(function.DisplayName).Append('(') : null;
+        _description = CacheDebug.Describes(function) ? new StringBuilder(function.DisplayName).Append('(') : null;
     }
 
     /// <summary>The function whose key is being built.</summary>

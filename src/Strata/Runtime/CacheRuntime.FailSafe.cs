@@ -81,21 +81,27 @@ public sealed partial class CacheRuntime
     /// entry that expired less than <see cref="StrataOptions.FailSafeWindow"/> ago and the function throws (or threw less than
     /// <see cref="StrataOptions.FailSafeRetryInterval"/> ago), serves <paramref name="previous"/> instead of the error.
     /// </summary>
-    private async ValueTask<Result<TResult>> GenerateWithFailSafeAsync<TState, TResult>(
-        CacheFunction function, ICacheHandler handler, CacheKey key, TState state, Func<TState, ValueTask<TResult>> factory, CacheRequest? request, CacheEntry? previous)
+    /// <summary>
+    /// A miss (<see cref="GenerateSharedAsync"/>) that, with <see cref="StrataOptions.FailSafeWindow"/> on, falls back to the
+    /// expired <paramref name="previous"/> entry when the function fails (or failed less than FailSafeRetryInterval ago) and
+    /// the entry expired less than the window ago. Entries expired by a tag never reach here (the handler drops them).
+    /// </summary>
+    private async ValueTask<Result<TResult>> GenerateWithFailSafeAsync<TBody, TResult>(
+        CacheFunction function, ICacheHandler handler, CacheKey key, TBody body, CacheRequest? request, CacheEntry? previous)
+        where TBody : struct, ICacheBody<TResult>
     {
         var window = FailSafeWindowMs(Options);
         var now = _clock.ReadMs;
         if (previous is null || window <= 0 || now - previous.ExpireAt > window)
         {
-            return await GenerateSharedAsync(function, handler, key, state, factory, request).ConfigureAwait(false);
+            return await GenerateSharedAsync<TBody, TResult>(function, handler, key, body, request).ConfigureAwait(false);
         }
 
         if (IsRetryThrottled(key, now))
         {
-            if (CacheDebug.Enabled)
+            if (DebugCache)
             {
-                CacheDebug.Log(_logger, "FAIL-SAFE", function.Kind, function, key, "(the function failed recently: serving the last good value)");
+                Debug("FAIL-SAFE", function, key, "(the function failed recently: serving the last good value)");
             }
 
             return FailSafeResult<TResult>(previous);
@@ -103,7 +109,7 @@ public sealed partial class CacheRuntime
 
         try
         {
-            return await GenerateSharedAsync(function, handler, key, state, factory, request).ConfigureAwait(false);
+            return await GenerateSharedAsync<TBody, TResult>(function, handler, key, body, request).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -113,26 +119,6 @@ public sealed partial class CacheRuntime
         }
     }
 
-    /// <summary>
-    /// Waits for another caller's run of the same key (see <see cref="JoinAsync"/>). Returns <see langword="null"/> also when
-    /// that run failed and fail-safe is on, so that the caller looks for a value to fall back on instead of rethrowing.
-    /// </summary>
-    private async ValueTask<CacheEntry?> JoinWithFailSafeAsync(InFlight flight)
-    {
-        try
-        {
-            return await JoinAsync(flight).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException && Options.FailSafeWindow > TimeSpan.Zero)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>
-    /// The fail-safe value as this read reports it: its <c>revalidate</c> is 0, so a response or an outer cache built from it
-    /// is not kept as if it were fresh.
-    /// </summary>
     private static Result<TResult> FailSafeResult<TResult>(CacheEntry previous)
     {
         var served = new CacheEntry(previous.Value, previous.TagArray, previous.Timestamp, previous.Stale, 0, previous.Expire);

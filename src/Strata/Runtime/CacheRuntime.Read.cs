@@ -1,17 +1,24 @@
+using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 
 namespace Strata;
 
+/// <summary>
+/// The read path, written once: every entry point below is a thin adapter that wraps its caller's delegate in an
+/// <see cref="ICacheBody{TResult}"/> and calls <see cref="TryHit"/> (a hit without an async state machine) and, when that
+/// cannot answer, <see cref="ReadAsync"/> (dedupe within the request or scope, handler read, discard checks, stale-while-
+/// revalidate, the miss shared by concurrent callers).
+/// </summary>
 public sealed partial class CacheRuntime
 {
     private static readonly string[] NoTags = [];
 
     /// <summary>
-    /// Runs a cached function: the entry point of <c>[UseCache]</c> methods, cached components and <c>Cache.Function</c>.
-    /// Fresh entry → its value at once; stale entry → its value at once and one refresh in the background; missing or
-    /// expired entry → runs <paramref name="factory"/> once (concurrent callers of the same key wait for that run) and stores
-    /// the result. Errors are never cached and reach every waiting caller.
+    /// Runs a cached function: fresh entry → its value at once; stale entry → its value at once and one refresh in the
+    /// background; missing or expired entry → runs <paramref name="factory"/> once (concurrent callers of the same key wait for
+    /// that run) and stores the result. Errors are never cached and reach every waiting caller.
     /// </summary>
     /// <typeparam name="TState">What the factory needs (the instance and the arguments), passed without allocating.</typeparam>
     /// <typeparam name="TResult">The result type.</typeparam>
@@ -20,8 +27,11 @@ public sealed partial class CacheRuntime
     /// <param name="state">The factory's state.</param>
     /// <param name="factory">Runs the function's body.</param>
     /// <returns>The result: the same instance for every caller when its type is immutable, a copy otherwise.</returns>
-    public ValueTask<TResult> RunAsync<TState, TResult>(CacheFunction function, scoped ref CacheKeyBuilder arguments, TState state, Func<TState, ValueTask<TResult>> factory) =>
-        RunCore(function, ref arguments, state, factory, AmbientContext.Current);
+    public ValueTask<TResult> RunAsync<TState, TResult>(CacheFunction function, scoped ref CacheKeyBuilder arguments, TState state, Func<TState, ValueTask<TResult>> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        return Run<NoFront, StateBody<TState, TResult>, TResult>(function, default, ref arguments, new(state, factory), AmbientForThis());
+    }
 
     /// <summary>
     /// The <see cref="Task{TResult}"/> form of <see cref="RunAsync{TState, TResult}(CacheFunction, ref CacheKeyBuilder, TState, Func{TState, ValueTask{TResult}})"/>:
@@ -34,64 +44,16 @@ public sealed partial class CacheRuntime
     /// <param name="state">The factory's state.</param>
     /// <param name="factory">Runs the function's body.</param>
     /// <returns>The result.</returns>
-    public Task<TResult> RunTaskAsync<TState, TResult>(CacheFunction function, scoped ref CacheKeyBuilder arguments, TState state, Func<TState, Task<TResult>> factory) =>
-        RunTaskCore(function, ref arguments, state, factory, AmbientContext.Current);
-
-    /// <summary><see cref="RunAsync{TState, TResult}(CacheFunction, ref CacheKeyBuilder, TState, Func{TState, ValueTask{TResult}})"/> on the current runtime, reading the ambient context once.</summary>
-    internal static ValueTask<TResult> RunCurrent<TState, TResult>(CacheFunction function, scoped ref CacheKeyBuilder arguments, TState state, Func<TState, ValueTask<TResult>> factory)
+    public Task<TResult> RunTaskAsync<TState, TResult>(CacheFunction function, scoped ref CacheKeyBuilder arguments, TState state, Func<TState, Task<TResult>> factory)
     {
-        var ambient = AmbientContext.Current;
-        var runtime = ambient?.Runtime ?? s_default ?? throw new InvalidOperationException(ErrorMessages.NoRuntime);
-        return runtime.RunCore(function, ref arguments, state, factory, ambient);
-    }
-
-    /// <summary><see cref="RunTaskAsync{TState, TResult}"/> on the current runtime, reading the ambient context once.</summary>
-    internal static Task<TResult> RunCurrentTask<TState, TResult>(CacheFunction function, scoped ref CacheKeyBuilder arguments, TState state, Func<TState, Task<TResult>> factory)
-    {
-        var ambient = AmbientContext.Current;
-        var runtime = ambient?.Runtime ?? s_default ?? throw new InvalidOperationException(ErrorMessages.NoRuntime);
-        return runtime.RunTaskCore(function, ref arguments, state, factory, ambient);
-    }
-
-    /// <summary>
-    /// The hit path of a lambda whose arguments can key a <see cref="FrontTable{TArgs}"/>: no key is encoded or hashed.
-    /// Only outside requests and cache scopes, and never while debug logging is on (its lines name the key).
-    /// </summary>
-    internal static ObjectValue<TResult>? TryFrontHit<TArgs, TResult>(CacheFunction function, TArgs args)
-        where TArgs : notnull
-    {
-        var ambient = AmbientContext.Current;
-        if (ambient is not null && (ambient.Request is not null || ambient.Scope is not null))
-        {
-            return null;
-        }
-
-        var runtime = ambient?.Runtime ?? s_default;
-        var binding = function.Binding;
-        if (runtime is null || binding is null || !ReferenceEquals(binding.Runtime, runtime) || binding.Front is not FrontTable<TArgs> front ||
-            !front.TryGet(args, out var node) || CacheDebug.Enabled)
-        {
-            return null;
-        }
-
-        if (binding.Memory!.CheckNode(node!) is { Value: ObjectValue<TResult> { IsShared: true } value } entry && runtime.IsFresh(entry))
-        {
-            if (runtime._metrics.Hits.Enabled)
-            {
-                runtime._metrics.Hits.Add(1, StrataMetrics.Kind(function.Kind));
-            }
-
-            return value;
-        }
-
-        front.Remove(args, node!);
-        return null;
+        ArgumentNullException.ThrowIfNull(factory);
+        return RunTask<NoFront, TaskStateBody<TState, TResult>, TResult>(function, default, ref arguments, new(state, factory), AmbientForThis());
     }
 
     /// <summary>
     /// For generated code: a hit of <paramref name="function"/> for these arguments found without building a key, when
     /// <typeparamref name="TArgs"/> (a value tuple of the parameters) can key a front table and the current flow is outside
-    /// requests and cache scopes. Otherwise <see langword="false"/>: build the key and call <see cref="RunFrontTaskAsync"/>.
+    /// requests and cache scopes. Otherwise <see langword="false"/>: build the key and call <see cref="RunMethodTaskAsync"/>.
     /// </summary>
     /// <typeparam name="TArgs">The parameters as a value tuple.</typeparam>
     /// <typeparam name="TResult">The result type.</typeparam>
@@ -99,11 +61,11 @@ public sealed partial class CacheRuntime
     /// <param name="args">The arguments.</param>
     /// <param name="result">A completed task of the cached value.</param>
     /// <returns>Whether <paramref name="result"/> is a hit.</returns>
-    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
-    public static bool TryGetFromFront<TArgs, TResult>(CacheFunction function, TArgs args, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Task<TResult>? result)
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public bool TryGetFromFront<TArgs, TResult>(CacheFunction function, TArgs args, [NotNullWhen(true)] out Task<TResult>? result)
         where TArgs : notnull
     {
-        if (FrontTable<TArgs>.IsSupported && TryFrontHit<TArgs, TResult>(function, args) is { } value)
+        if (FrontTable<TArgs>.IsSupported && TryFront<TArgs, TResult>(function, args, AmbientContext.Current) is { } value)
         {
             result = value.CompletedTask;
             return true;
@@ -120,11 +82,11 @@ public sealed partial class CacheRuntime
     /// <param name="args">The arguments.</param>
     /// <param name="result">The cached value.</param>
     /// <returns>Whether <paramref name="result"/> is a hit.</returns>
-    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
-    public static bool TryGetValueFromFront<TArgs, TResult>(CacheFunction function, TArgs args, out ValueTask<TResult> result)
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public bool TryGetValueFromFront<TArgs, TResult>(CacheFunction function, TArgs args, out ValueTask<TResult> result)
         where TArgs : notnull
     {
-        if (FrontTable<TArgs>.IsSupported && TryFrontHit<TArgs, TResult>(function, args) is { } value)
+        if (FrontTable<TArgs>.IsSupported && TryFront<TArgs, TResult>(function, args, AmbientContext.Current) is { } value)
         {
             result = new ValueTask<TResult>(value.Value);
             return true;
@@ -135,139 +97,114 @@ public sealed partial class CacheRuntime
     }
 
     /// <summary>
-    /// For generated code: <see cref="RunTaskAsync{TState, TResult}"/> on the current runtime, which also puts the entry of a
-    /// hit in the function's front table for <paramref name="args"/>.
+    /// For generated code: runs the <c>[UseCache]</c> method <paramref name="function"/> of <paramref name="service"/>. A fill
+    /// or refresh runs <paramref name="body"/> on an instance of the same registration resolved from a DI scope of its own when
+    /// the service is scoped or transient (never on the caller's scope, which may end first or be in use); a hit puts the entry
+    /// in the function's front table for <paramref name="args"/> when their types allow it.
     /// </summary>
-    /// <typeparam name="TArgs">The parameters as a value tuple.</typeparam>
-    /// <typeparam name="TState">What the factory needs.</typeparam>
+    /// <typeparam name="TService">The generated cached subclass.</typeparam>
+    /// <typeparam name="TArgs">Every parameter, as a value tuple.</typeparam>
     /// <typeparam name="TResult">The result type.</typeparam>
     /// <param name="function">The function's descriptor.</param>
+    /// <param name="service">The instance the method was called on.</param>
     /// <param name="args">The arguments.</param>
     /// <param name="arguments">The key of this call; consumed.</param>
-    /// <param name="state">The factory's state.</param>
-    /// <param name="factory">Runs the function's body.</param>
+    /// <param name="body">Calls the uncached base method on an instance with the arguments.</param>
     /// <returns>The result.</returns>
-    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
-    public static Task<TResult> RunFrontTaskAsync<TArgs, TState, TResult>(CacheFunction function, TArgs args, scoped ref CacheKeyBuilder arguments, TState state, Func<TState, Task<TResult>> factory)
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public Task<TResult> RunMethodTaskAsync<TService, TArgs, TResult>(CacheFunction function, TService service, TArgs args, scoped ref CacheKeyBuilder arguments, Func<TService, TArgs, ValueTask<TResult>> body)
+        where TService : class
         where TArgs : notnull =>
-        FrontTable<TArgs>.IsSupported ? RunCurrentTask(function, args, ref arguments, state, factory) : RunCurrentTask(function, ref arguments, state, factory);
+        RunTask<TArgs, ServiceBody<TService, TArgs, TResult>, TResult>(function, args, ref arguments, new(service, args, body), AmbientForThis());
 
-    /// <summary>The <see cref="ValueTask{TResult}"/> form of <see cref="RunFrontTaskAsync"/>.</summary>
-    /// <typeparam name="TArgs">The parameters as a value tuple.</typeparam>
-    /// <typeparam name="TState">What the factory needs.</typeparam>
+    /// <summary>The <see cref="ValueTask{TResult}"/> form of <see cref="RunMethodTaskAsync"/>.</summary>
+    /// <typeparam name="TService">The generated cached subclass.</typeparam>
+    /// <typeparam name="TArgs">Every parameter, as a value tuple.</typeparam>
     /// <typeparam name="TResult">The result type.</typeparam>
     /// <param name="function">The function's descriptor.</param>
+    /// <param name="service">The instance the method was called on.</param>
     /// <param name="args">The arguments.</param>
     /// <param name="arguments">The key of this call; consumed.</param>
-    /// <param name="state">The factory's state.</param>
-    /// <param name="factory">Runs the function's body.</param>
+    /// <param name="body">Calls the uncached base method on an instance with the arguments.</param>
     /// <returns>The result.</returns>
-    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
-    public static ValueTask<TResult> RunFrontAsync<TArgs, TState, TResult>(CacheFunction function, TArgs args, scoped ref CacheKeyBuilder arguments, TState state, Func<TState, ValueTask<TResult>> factory)
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public ValueTask<TResult> RunMethodAsync<TService, TArgs, TResult>(CacheFunction function, TService service, TArgs args, scoped ref CacheKeyBuilder arguments, Func<TService, TArgs, ValueTask<TResult>> body)
+        where TService : class
         where TArgs : notnull =>
-        FrontTable<TArgs>.IsSupported ? RunCurrent(function, args, ref arguments, state, factory) : RunCurrent(function, ref arguments, state, factory);
+        Run<TArgs, ServiceBody<TService, TArgs, TResult>, TResult>(function, args, ref arguments, new(service, args, body), AmbientForThis());
 
-    /// <summary><c>RunCurrentTask</c> for a lambda with a front table: a hit through the handler puts the node in the table.</summary>
-    internal static Task<TResult> RunCurrentTask<TArgs, TState, TResult>(CacheFunction function, TArgs args, scoped ref CacheKeyBuilder arguments, TState state, Func<TState, Task<TResult>> factory)
+    /// <summary>A cached lambda's hit found by its arguments in its front table (no key encoded or hashed), on the current runtime.</summary>
+    internal static ObjectValue<TResult>? TryFrontHit<TArgs, TResult>(CacheFunction function, TArgs args)
         where TArgs : notnull
     {
         var ambient = AmbientContext.Current;
-        var runtime = ambient?.Runtime ?? s_default ?? throw new InvalidOperationException(ErrorMessages.NoRuntime);
-        if (ambient is null || (ambient.Request is null && ambient.Scope is null))
-        {
-            var binding = runtime.Bind(function, ref arguments, out var key);
-            var prefetch = default(Prefetch);
-            if (runtime.TryHitAndRemember<TArgs, TResult>(function, binding, key, args, ref prefetch) is { } value)
-            {
-                return value.CompletedTask;
-            }
-
-            return runtime.ReadAsync(function, binding, key, (state, factory), static s => new ValueTask<TResult>(s.factory(s.state)), ambient, prefetch).AsTask();
-        }
-
-        return runtime.RunTaskCore(function, ref arguments, state, factory, ambient);
+        return (ambient?.Runtime ?? s_default)?.TryFront<TArgs, TResult>(function, args, ambient);
     }
 
-    /// <summary><c>RunCurrent</c> for a lambda with a front table.</summary>
+    /// <summary>A cached lambda on the current runtime, reading the ambient context once.</summary>
+    internal static ValueTask<TResult> RunCurrent<TState, TResult>(CacheFunction function, scoped ref CacheKeyBuilder arguments, TState state, Func<TState, ValueTask<TResult>> factory) =>
+        RunCurrent<NoFront, TState, TResult>(function, default, ref arguments, state, factory);
+
+    /// <summary>The <see cref="Task{TResult}"/> form of <see cref="RunCurrent{TState, TResult}"/>.</summary>
+    internal static Task<TResult> RunCurrentTask<TState, TResult>(CacheFunction function, scoped ref CacheKeyBuilder arguments, TState state, Func<TState, Task<TResult>> factory) =>
+        RunCurrentTask<NoFront, TState, TResult>(function, default, ref arguments, state, factory);
+
+    /// <summary>A cached lambda whose arguments may key its front table: a hit puts the entry there.</summary>
     internal static ValueTask<TResult> RunCurrent<TArgs, TState, TResult>(CacheFunction function, TArgs args, scoped ref CacheKeyBuilder arguments, TState state, Func<TState, ValueTask<TResult>> factory)
         where TArgs : notnull
     {
         var ambient = AmbientContext.Current;
         var runtime = ambient?.Runtime ?? s_default ?? throw new InvalidOperationException(ErrorMessages.NoRuntime);
-        if (ambient is null || (ambient.Request is null && ambient.Scope is null))
-        {
-            var binding = runtime.Bind(function, ref arguments, out var key);
-            var prefetch = default(Prefetch);
-            if (runtime.TryHitAndRemember<TArgs, TResult>(function, binding, key, args, ref prefetch) is { } value)
-            {
-                return new ValueTask<TResult>(value.Value);
-            }
-
-            return runtime.ReadAsync(function, binding, key, state, factory, ambient, prefetch);
-        }
-
-        return runtime.RunCore(function, ref arguments, state, factory, ambient);
+        return runtime.Run<TArgs, StateBody<TState, TResult>, TResult>(function, args, ref arguments, new(state, factory), ambient);
     }
 
-    /// <summary><see cref="TryHit{TResult}(CacheFunction, RuntimeBinding, CacheKey, ref Prefetch)"/>, putting the node of a hit in the function's front table.</summary>
-    private ObjectValue<TResult>? TryHitAndRemember<TArgs, TResult>(CacheFunction function, RuntimeBinding binding, CacheKey key, TArgs args, ref Prefetch prefetch)
+    /// <summary>The <see cref="Task{TResult}"/> form of <see cref="RunCurrent{TArgs, TState, TResult}"/>.</summary>
+    internal static Task<TResult> RunCurrentTask<TArgs, TState, TResult>(CacheFunction function, TArgs args, scoped ref CacheKeyBuilder arguments, TState state, Func<TState, Task<TResult>> factory)
         where TArgs : notnull
     {
-        var value = TryHit<TResult>(function, binding, key, ref prefetch, out var node);
-        if (value is null || node is null || CacheDebug.Enabled)
-        {
-            return value;
-        }
-
-        var front = binding.Front as FrontTable<TArgs>;
-        if (front is null)
-        {
-            Interlocked.CompareExchange(ref binding.Front, new FrontTable<TArgs>(), null);
-            front = binding.Front as FrontTable<TArgs>;
-        }
-
-        front?.Set(args, node);
-        return value;
+        var ambient = AmbientContext.Current;
+        var runtime = ambient?.Runtime ?? s_default ?? throw new InvalidOperationException(ErrorMessages.NoRuntime);
+        return runtime.RunTask<TArgs, TaskStateBody<TState, TResult>, TResult>(function, args, ref arguments, new(state, factory), ambient);
     }
 
-    private ValueTask<TResult> RunCore<TState, TResult>(CacheFunction function, scoped ref CacheKeyBuilder arguments, TState state, Func<TState, ValueTask<TResult>> factory, AmbientContext? ambient)
+    /// <summary>The ambient context when it belongs to this runtime (a request or scope of another runtime is not this one's).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private AmbientContext? AmbientForThis()
     {
-        ArgumentNullException.ThrowIfNull(factory);
-        var binding = Bind(function, ref arguments, out var key);
-        var prefetch = default(Prefetch);
-        if (ambient is null || (ambient.Request is null && ambient.Scope is null))
-        {
-            if (TryHit<TResult>(function, binding, key, ref prefetch) is { } value)
-            {
-                return new ValueTask<TResult>(value.Value);
-            }
-        }
-        else if (TryScopedHit(function, binding, key, ambient, out TResult? scoped))
-        {
-            return new ValueTask<TResult>(scoped!);
-        }
-
-        return ReadAsync(function, binding, key, state, factory, ambient, prefetch);
+        var ambient = AmbientContext.Current;
+        return ambient is not null && ReferenceEquals(ambient.Runtime, this) ? ambient : null;
     }
 
-    private Task<TResult> RunTaskCore<TState, TResult>(CacheFunction function, scoped ref CacheKeyBuilder arguments, TState state, Func<TState, Task<TResult>> factory, AmbientContext? ambient)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ValueTask<TResult> Run<TArgs, TBody, TResult>(CacheFunction function, TArgs args, scoped ref CacheKeyBuilder arguments, TBody body, AmbientContext? ambient)
+        where TArgs : notnull
+        where TBody : struct, ICacheBody<TResult>
     {
-        ArgumentNullException.ThrowIfNull(factory);
         var binding = Bind(function, ref arguments, out var key);
-        var prefetch = default(Prefetch);
-        if (ambient is null || (ambient.Request is null && ambient.Scope is null))
+        var probe = default(Probe);
+        if (TryHit(function, binding, key, ambient, ref probe, out TResult value, out _))
         {
-            if (TryHit<TResult>(function, binding, key, ref prefetch) is { } value)
-            {
-                return value.CompletedTask;
-            }
-        }
-        else if (TryScopedHit(function, binding, key, ambient, out TResult? scoped))
-        {
-            return Task.FromResult(scoped!);
+            Remember(binding, args, probe.Node);
+            return new ValueTask<TResult>(value);
         }
 
-        return ReadAsync(function, binding, key, (state, factory), static s => new ValueTask<TResult>(s.factory(s.state)), ambient, prefetch).AsTask();
+        return ReadAsync<TBody, TResult>(function, binding, key, body, ambient, probe);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private Task<TResult> RunTask<TArgs, TBody, TResult>(CacheFunction function, TArgs args, scoped ref CacheKeyBuilder arguments, TBody body, AmbientContext? ambient)
+        where TArgs : notnull
+        where TBody : struct, ICacheBody<TResult>
+    {
+        var binding = Bind(function, ref arguments, out var key);
+        var probe = default(Probe);
+        if (TryHit(function, binding, key, ambient, ref probe, out TResult value, out var shared))
+        {
+            Remember(binding, args, probe.Node);
+            return shared?.CompletedTask ?? Task.FromResult(value);
+        }
+
+        return ReadAsync<TBody, TResult>(function, binding, key, body, ambient, probe).AsTask();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -284,139 +221,158 @@ public sealed partial class CacheRuntime
     }
 
     /// <summary>
-    /// The hit path outside requests and scopes: a fresh entry holding an immutable value is returned as it is. Anything
-    /// else (stale, missing, mutable, a handler that answers asynchronously) goes to the full read with what was fetched.
+    /// The hit of a front table: outside requests and cache scopes only (their reads must be recorded), never while debug
+    /// logging is on (the table is not filled then: its lines name keys). The node is checked as a read of the handler checks it.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ObjectValue<TResult>? TryHit<TResult>(CacheFunction function, RuntimeBinding binding, CacheKey key, ref Prefetch prefetch) =>
-        TryHit<TResult>(function, binding, key, ref prefetch, out _);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ObjectValue<TResult>? TryHit<TResult>(CacheFunction function, RuntimeBinding binding, CacheKey key, ref Prefetch prefetch, out MemoryCacheHandler.Node? node)
+    private ObjectValue<TResult>? TryFront<TArgs, TResult>(CacheFunction function, TArgs args, AmbientContext? ambient)
+        where TArgs : notnull
     {
-        CacheEntry? entry;
-        node = null;
-        if (binding.Memory is { } memory)
-        {
-            if (!memory.TryGet(key, out entry, out node))
-            {
-                return null;
-            }
-        }
-        else if (binding.Handler is { } handler)
-        {
-            var pending = handler.GetAsync(key, NoTags);
-            if (!pending.IsCompletedSuccessfully)
-            {
-                prefetch = new Prefetch(pending.AsTask());
-                return null;
-            }
-
-            entry = pending.Result;
-        }
-        else
+        var binding = function.Binding;
+        if (ambient?.Sink is not null || binding is null || !ReferenceEquals(binding.Runtime, this) || binding.Front is not FrontTable<TArgs> front ||
+            !front.TryGet(args, out var node))
         {
             return null;
         }
 
-        if (entry is not null && entry.Value is ObjectValue<TResult> { IsShared: true } value && IsFresh(entry))
+        if (binding.Memory!.CheckNode(node!) is { Value: ObjectValue<TResult> { IsShared: true } value } entry && IsFresh(entry))
         {
-            RecordHit(function, key);
+            if (_metrics.Hits.Enabled)
+            {
+                _metrics.Hits.Add(1, StrataMetrics.Kind(function.Kind));
+            }
+
             return value;
         }
 
-        prefetch = new Prefetch(entry);
+        front.Remove(args, node!);
         return null;
     }
 
-    /// <summary>
-    /// The hit path inside a request or a cache scope, without an async state machine: a call already made in this request
-    /// (or scope) returns its result; a fresh entry of the memory handler is returned, recorded on the request (or
-    /// propagated to the scope) and remembered for later calls of the request. Anything that needs to wait (a pending
-    /// write, another handler, a miss, a stale entry, draft mode, a private cache) takes the asynchronous path.
-    /// </summary>
-    private bool TryScopedHit<TResult>(CacheFunction function, RuntimeBinding binding, CacheKey key, AmbientContext ambient, out TResult? value)
+    /// <summary>Puts the memory-handler node of a hit in the function's front table, when the argument types allow it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Remember<TArgs>(RuntimeBinding binding, TArgs args, MemoryCacheHandler.Node? node)
+        where TArgs : notnull
     {
-        value = default;
-        var request = ambient.Request;
-        var scope = ambient.Scope;
-        if (function.IsPrivate || request is { IsDraftMode: true })
+        if (!FrontTable<TArgs>.IsSupported || node is null || DebugCache)
+        {
+            return;
+        }
+
+        var front = binding.Front as FrontTable<TArgs>;
+        if (front is null)
+        {
+            Interlocked.CompareExchange(ref binding.Front, new FrontTable<TArgs>(), null);
+            front = binding.Front as FrontTable<TArgs>;
+        }
+
+        front?.Set(args, node);
+    }
+
+    /// <summary>
+    /// A hit without an async state machine: a call already made in the request (or cache scope) returns its result; a fresh
+    /// entry holding an immutable value, found without waiting (the memory handler, or a handler that answers synchronously,
+    /// its tags refreshed for the request) and not discarded by the request, is returned, recorded on the request (or
+    /// propagated to the scope) and remembered for later calls of it. Anything else — a pending write, a handler that must be
+    /// awaited, a miss, a stale entry, a mutable value to copy, draft mode, a private cache — goes to <see cref="ReadAsync"/>
+    /// with what was fetched (<paramref name="probe"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool TryHit<TResult>(CacheFunction function, RuntimeBinding binding, CacheKey key, AmbientContext? ambient, ref Probe probe, out TResult value, out ObjectValue<TResult>? shared)
+    {
+        value = default!;
+        shared = null;
+        if (function.IsPrivate)
         {
             return false;
         }
 
-        var dedupe = scope is not null ? scope.DedupeIfAny : request!.DedupeIfAny;
-        if (dedupe is not null && dedupe.TryGetValue(key, out var earlier))
+        var sink = ambient?.Sink;
+        var request = ambient?.Request;
+        if (sink is not null)
         {
-            if (earlier is not Task<Result<TResult>> { IsCompletedSuccessfully: true } done)
+            if (request is { IsDraftMode: true })
             {
                 return false;
             }
 
-            value = done.Result.Value;
-            Propagate(ambient, done.Result.Entry, function);
-            return true;
+            if (sink.DedupeIfAny is { } dedupe && dedupe.TryGetValue(key, out var earlier))
+            {
+                if (earlier is not Task<Result<TResult>> { IsCompletedSuccessfully: true } done)
+                {
+                    return false;
+                }
+
+                value = done.Result.Value;
+                sink.OnRead(done.Result.Entry, isPrivate: false);
+                return true;
+            }
         }
 
-        // The memory handler's RefreshTags does nothing, so there is nothing to wait for before reading it.
-        if (binding.Memory is not { } memory || !memory.TryGet(key, out var entry) || entry is null || !IsFresh(entry))
+        CacheEntry? entry;
+        MemoryCacheHandler.Node? node = null;
+        if (binding.Memory is { } memory)
         {
-            return false;
-        }
-
-        if (request is not null && (!request.TryShouldDiscard(entry, function.Kind, memory, out var discard) || discard))
-        {
-            return false;
-        }
-
-        value = entry.Value.Read<TResult>();
-        (scope is not null ? scope.Dedupe : request!.Dedupe).TryAdd(key, Task.FromResult(new Result<TResult>(value, entry)));
-        RecordHit(function, key);
-        Propagate(ambient, entry, function);
-        return true;
-    }
-
-    private static void Propagate(AmbientContext? ambient, CacheEntry entry, CacheFunction function)
-    {
-        if (ambient?.Scope is { } scope)
-        {
-            scope.Propagate(entry);
+            // The memory handler's RefreshTags does nothing, so there is nothing to wait for before reading it.
+            if (!memory.TryGet(key, out entry, out node))
+            {
+                return false; // a write of the key is pending: the full read waits for it
+            }
         }
         else
         {
-            ambient?.Request?.Record(entry, function.IsPrivate);
+            var handler = binding.Handler!;
+            if (request is not null && !request.EnsureTagsRefreshedAsync(function.Kind, handler).IsCompletedSuccessfully)
+            {
+                return false;
+            }
+
+            var pending = handler.GetAsync(key, request?.ImplicitTags ?? NoTags);
+            if (!pending.IsCompletedSuccessfully)
+            {
+                probe = new Probe(pending.AsTask());
+                return false;
+            }
+
+            entry = pending.Result;
         }
-    }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool IsFresh(CacheEntry entry)
-    {
-        var staleAt = entry.StaleAt;
-        return staleAt == long.MaxValue || (staleAt != long.MinValue && _clock.ReadMs <= staleAt);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void RecordHit(CacheFunction function, CacheKey key)
-    {
-        if (_metrics.Hits.Enabled)
+        if (entry is null || !IsFresh(entry) || entry.Value is not ObjectValue<TResult> { IsShared: true } objectValue)
         {
-            _metrics.Hits.Add(1, StrataMetrics.Kind(function.Kind));
+            probe = new Probe(entry);
+            return false;
         }
 
-        if (CacheDebug.Enabled)
+        if (request is not null)
         {
-            CacheDebug.Log(_logger, "HIT", function.Kind, function, key);
+            var discard = request.ShouldDiscardAsync(entry, function.Kind, binding.Handler!);
+            if (!discard.IsCompletedSuccessfully || discard.Result)
+            {
+                probe = new Probe(entry); // the full read decides (and logs) it
+                return false;
+            }
         }
+
+        shared = objectValue;
+        value = objectValue.Value;
+        RecordHit(function, key);
+        if (sink is not null)
+        {
+            sink.Dedupe.TryAdd(key, Task.FromResult(new Result<TResult>(value, entry)));
+            sink.OnRead(entry, isPrivate: false);
+        }
+
+        probe = new Probe(node);
+        return true;
     }
 
-    private async ValueTask<TResult> ReadAsync<TState, TResult>(
-        CacheFunction function, RuntimeBinding binding, CacheKey key, TState state, Func<TState, ValueTask<TResult>> factory, AmbientContext? ambient, Prefetch prefetch)
+    /// <summary>The read when <see cref="TryHit"/> could not answer: private-cache rules, and dedupe within the request or scope.</summary>
+    private async ValueTask<TResult> ReadAsync<TBody, TResult>(CacheFunction function, RuntimeBinding binding, CacheKey key, TBody body, AmbientContext? ambient, Probe probe)
+        where TBody : struct, ICacheBody<TResult>
     {
         var request = ambient?.Request;
-        var scope = ambient?.Scope;
         if (function.IsPrivate)
         {
-            if (scope is { IsPrivate: false })
+            if (ambient?.Scope is { IsPrivate: false })
             {
                 throw new InvalidOperationException(ErrorMessages.PrivateInsidePublic);
             }
@@ -427,43 +383,43 @@ public sealed partial class CacheRuntime
             }
         }
 
+        var sink = ambient?.Sink;
         Result<TResult> result;
-        var dedupe = scope?.Dedupe ?? request?.Dedupe;
-        if (dedupe is not null)
+        if (sink is null)
+        {
+            result = await LookupAsync<TBody, TResult>(function, binding, key, body, request, probe).ConfigureAwait(false);
+        }
+        else
         {
             // Within one request (or one cache scope), the same call returns the same result (React.cache semantics).
-            var task = (Task<Result<TResult>>)dedupe.GetOrAdd(
+            var task = (Task<Result<TResult>>)sink.Dedupe.GetOrAdd(
                 key,
-                static (k, a) => a.self.LookupAsync(a.function, a.binding, k, a.state, a.factory, a.request, a.prefetch).AsTask(),
-                (self: this, function, binding, state, factory, request, prefetch));
+                static (k, a) => a.self.LookupAsync<TBody, TResult>(a.function, a.binding, k, a.body, a.request, a.probe).AsTask(),
+                (self: this, function, binding, body, request, probe));
             try
             {
                 result = await task.ConfigureAwait(false);
             }
             catch
             {
-                dedupe.TryRemove(new KeyValuePair<CacheKey, object>(key, task));
+                sink.Dedupe.TryRemove(new KeyValuePair<CacheKey, object>(key, task));
                 throw;
             }
         }
-        else
-        {
-            result = await LookupAsync(function, binding, key, state, factory, request, prefetch).ConfigureAwait(false);
-        }
 
-        Propagate(ambient, result.Entry, function);
+        sink?.OnRead(result.Entry, function.IsPrivate);
         return result.Value;
     }
 
-    private async ValueTask<Result<TResult>> LookupAsync<TState, TResult>(
-        CacheFunction function, RuntimeBinding binding, CacheKey key, TState state, Func<TState, ValueTask<TResult>> factory, CacheRequest? request, Prefetch prefetch)
+    /// <summary>The handler read and what follows it: hit, stale hit with a background refresh, or a miss shared by concurrent callers.</summary>
+    private async ValueTask<Result<TResult>> LookupAsync<TBody, TResult>(CacheFunction function, RuntimeBinding binding, CacheKey key, TBody body, CacheRequest? request, Probe probe)
+        where TBody : struct, ICacheBody<TResult>
     {
         if (function.IsPrivate || request is { IsDraftMode: true })
         {
             // Private results are never stored on the server; draft mode neither reads nor writes.
             CountMiss(function, key, function.IsPrivate ? "PRIVATE" : "DRAFT-MODE BYPASS");
-            var generated = await GenerateAsync(function, key, state, factory, request).ConfigureAwait(false);
-            return generated;
+            return await GenerateAsync<TBody, TResult>(function, body, request).ConfigureAwait(false);
         }
 
         var handler = binding.Handler!;
@@ -472,72 +428,96 @@ public sealed partial class CacheRuntime
             await request.EnsureTagsRefreshedAsync(function.Kind, handler).ConfigureAwait(false);
         }
 
-        if (_inflight.TryGetValue(key, out var flight) && !flight.IsBackground && await JoinWithFailSafeAsync(flight).ConfigureAwait(false) is { } running)
+        // Concurrent callers of a key share one run, and its error (stampede protection holds while the function fails); with
+        // fail-safe on, a caller whose joined run failed reads the handler instead, which may hold a last good value.
+        if (_inflight.TryGetValue(key, out var flight) && !flight.IsBackground)
         {
-            return new Result<TResult>(running.Value.Read<TResult>(), running);
+            CacheEntry? joined;
+            try
+            {
+                joined = await JoinAsync(function, handler, key, flight, request).ConfigureAwait(false);
+            }
+            catch (Exception) when (Options.FailSafeWindow > TimeSpan.Zero)
+            {
+                joined = null;
+            }
+
+            if (joined is not null)
+            {
+                return new Result<TResult>(joined.Value.Read<TResult>(), joined);
+            }
         }
 
-        var entry = prefetch.HasEntry
-            ? prefetch.Entry
-            : await (prefetch.Pending ?? handler.GetAsync(key, request?.ImplicitTags ?? NoTags).AsTask()).ConfigureAwait(false);
-        if (CacheDebug.Enabled)
+        var entry = probe.HasEntry
+            ? probe.Entry
+            : await (probe.Pending ?? handler.GetAsync(key, request?.ImplicitTags ?? NoTags).AsTask()).ConfigureAwait(false);
+        if (DebugCache)
         {
-            CacheDebug.Log(_logger, "GET", function.Kind, function, key, entry is null ? "(no entry)" : "(entry from " + entry.Timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")");
+            Debug("GET", function, key, entry is null ? "(no entry)" : "(entry from " + entry.Timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")");
         }
+
         if (entry is not null && request is not null && await request.ShouldDiscardAsync(entry, function.Kind, handler).ConfigureAwait(false))
         {
-            if (CacheDebug.Enabled)
+            if (DebugCache)
             {
-                CacheDebug.Log(_logger, "DISCARD", function.Kind, function, key, "(a tag or path was revalidated)");
+                Debug("DISCARD", function, key, "(a tag or path was revalidated)");
             }
 
             entry = null;
         }
 
-        var now = _clock.ReadMs;
-        if (entry is null || now > entry.ExpireAt)
+        if (entry is null || _clock.ReadMs > entry.ExpireAt)
         {
-            return await GenerateWithFailSafeAsync(function, handler, key, state, factory, request, entry).ConfigureAwait(false);
+            return await GenerateWithFailSafeAsync<TBody, TResult>(function, handler, key, body, request, entry).ConfigureAwait(false);
         }
 
-        if (now > entry.StaleAt)
+        if (IsFresh(entry))
+        {
+            RecordHit(function, key);
+        }
+        else
         {
             if (_metrics.StaleHits.Enabled)
             {
                 _metrics.StaleHits.Add(1, StrataMetrics.Kind(function.Kind));
             }
 
-            if (CacheDebug.Enabled)
+            if (DebugCache)
             {
-                CacheDebug.Log(_logger, "STALE", function.Kind, function, key, "(serving the stale value, refreshing in the background)");
+                Debug("STALE", function, key, "(serving the stale value, refreshing in the background)");
             }
 
-            RefreshInBackground(function, handler, key, state, factory);
-        }
-        else
-        {
-            RecordHit(function, key);
+            RefreshInBackground<TBody, TResult>(function, handler, key, body);
         }
 
         return new Result<TResult>(entry.Value.Read<TResult>(), entry);
     }
 
-    /// <summary>A miss: run the function once for every concurrent caller of the key, and store the result.</summary>
-    private async ValueTask<Result<TResult>> GenerateSharedAsync<TState, TResult>(
-        CacheFunction function, ICacheHandler handler, CacheKey key, TState state, Func<TState, ValueTask<TResult>> factory, CacheRequest? request)
+    /// <summary>
+    /// A miss: run the function once for every concurrent caller of the key, and store the result. A caller that finds a run
+    /// in flight (a miss or a background refresh) waits for it, unless <see cref="JoinAsync"/> says it must not use its result.
+    /// </summary>
+    private async ValueTask<Result<TResult>> GenerateSharedAsync<TBody, TResult>(
+        CacheFunction function, ICacheHandler handler, CacheKey key, TBody body, CacheRequest? request)
+        where TBody : struct, ICacheBody<TResult>
     {
         var completion = new TaskCompletionSource<CacheEntry>(TaskCreationOptions.RunContinuationsAsynchronously);
         var flight = new InFlight(completion.Task, isBackground: false);
         while (!_inflight.TryAdd(key, flight))
         {
-            if (_inflight.TryGetValue(key, out var existing))
+            if (!_inflight.TryGetValue(key, out var existing))
             {
-                if (await JoinAsync(existing).ConfigureAwait(false) is { } running)
-                {
-                    return new Result<TResult>(running.Value.Read<TResult>(), running);
-                }
+                continue; // it just finished
+            }
 
-                await Task.Yield(); // the cancelled run is being removed
+            if (await JoinAsync(function, handler, key, existing, request).ConfigureAwait(false) is { } joined)
+            {
+                return new Result<TResult>(joined.Value.Read<TResult>(), joined);
+            }
+
+            if (_inflight.TryUpdate(key, flight, existing))
+            {
+                break; // that run may not be used by this caller: run it again, in its place
             }
         }
 
@@ -545,11 +525,11 @@ public sealed partial class CacheRuntime
         try
         {
             TrackWrite(handler.SetAsync(key, completion.Task), function, key);
-            var generated = await GenerateAsync(function, key, state, factory, request).ConfigureAwait(false);
+            var generated = await GenerateAsync<TBody, TResult>(function, body, request).ConfigureAwait(false);
             completion.TrySetResult(generated.Entry);
-            if (CacheDebug.Enabled)
+            if (DebugCache)
             {
-                CacheDebug.Log(_logger, "SET", function.Kind, function, key, Describe(generated.Entry));
+                Debug("SET", function, key, Describe(generated.Entry));
             }
 
             return generated;
@@ -567,34 +547,59 @@ public sealed partial class CacheRuntime
     }
 
     /// <summary>
-    /// Waits for a run another caller started. When that run was cancelled (its caller's token), this caller did not ask
-    /// for that: it gets <see langword="null"/> and runs the function itself.
+    /// Waits for a run another caller started and returns its entry, or <see langword="null"/> when this caller must run the
+    /// function itself: the run was cancelled by the token of the caller that started it (this caller did not ask for that), or
+    /// its entry was invalidated after the run started — a tag of it expired, or this request revalidated one of its tags or its
+    /// path. The second is read-your-own-writes: a read that starts after <c>UpdateTag</c> never returns what a run that started
+    /// before it produced (Next.js re-checks the entry after awaiting a pending write, for the same reason).
     /// </summary>
-    private static async ValueTask<CacheEntry?> JoinAsync(InFlight flight)
+    private async ValueTask<CacheEntry?> JoinAsync(CacheFunction function, ICacheHandler handler, CacheKey key, InFlight flight, CacheRequest? request)
     {
+        CacheEntry entry;
         try
         {
-            return await flight.Task.ConfigureAwait(false);
+            entry = await flight.Task.ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
             return null;
         }
+
+        if (request is not null && await request.ShouldDiscardAsync(entry, function.Kind, handler).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        if (entry.TagArray.Length == 0)
+        {
+            return entry;
+        }
+
+        var expiration = await handler.GetExpirationAsync(entry.Tags).ConfigureAwait(false);
+        if (expiration != long.MaxValue)
+        {
+            return entry.Timestamp <= expiration ? null : entry;
+        }
+
+        // The handler checks tags in its reads: ask it for the entry it now holds.
+        var stored = await handler.GetAsync(key, request?.ImplicitTags ?? NoTags).ConfigureAwait(false);
+        return stored is not null && stored.Timestamp >= entry.Timestamp ? entry : null;
     }
 
     /// <summary>Runs the body in a fresh cache scope and makes the entry (Next.js's <c>generateCacheEntry</c>).</summary>
-    private async ValueTask<Result<TResult>> GenerateAsync<TState, TResult>(
-        CacheFunction function, CacheKey key, TState state, Func<TState, ValueTask<TResult>> factory, CacheRequest? request)
+    private async ValueTask<Result<TResult>> GenerateAsync<TBody, TResult>(CacheFunction function, TBody body, CacheRequest? request)
+        where TBody : struct, ICacheBody<TResult>
     {
         var scope = new CacheScope(this, function, request, _defaultProfile);
         var timestamp = _clock.StampMs;
         AmbientContext.Current = new AmbientContext(this, request, scope);
-        var value = await factory(state).ConfigureAwait(false);
+        var value = await body.RunAsync(this).ConfigureAwait(false);
         var entry = scope.CreateEntry(new ObjectValue<TResult>(value, Serializer), timestamp);
         return new Result<TResult>(value, entry);
     }
 
-    private void RefreshInBackground<TState, TResult>(CacheFunction function, ICacheHandler handler, CacheKey key, TState state, Func<TState, ValueTask<TResult>> factory)
+    private void RefreshInBackground<TBody, TResult>(CacheFunction function, ICacheHandler handler, CacheKey key, TBody body)
+        where TBody : struct, ICacheBody<TResult>
     {
         if (IsRetryThrottled(key, _clock.ReadMs))
         {
@@ -603,14 +608,15 @@ public sealed partial class CacheRuntime
 
         if (handler is ICacheRefreshCoordinator coordinator)
         {
-            RefreshWhenAllowed(coordinator, function, handler, key, state, factory); // once per cluster: the handler decides where
+            RefreshWhenAllowed<TBody, TResult>(coordinator, function, handler, key, body); // once per cluster: the handler decides where
             return;
         }
 
-        StartRefresh(function, handler, key, state, factory);
+        StartRefresh<TBody, TResult>(function, handler, key, body);
     }
 
-    private void StartRefresh<TState, TResult>(CacheFunction function, ICacheHandler handler, CacheKey key, TState state, Func<TState, ValueTask<TResult>> factory)
+    private void StartRefresh<TBody, TResult>(CacheFunction function, ICacheHandler handler, CacheKey key, TBody body)
+        where TBody : struct, ICacheBody<TResult>
     {
         var completion = new TaskCompletionSource<CacheEntry>(TaskCreationOptions.RunContinuationsAsynchronously);
         var flight = new InFlight(completion.Task, isBackground: true);
@@ -627,24 +633,24 @@ public sealed partial class CacheRuntime
         Task task;
         using (ExecutionContext.SuppressFlow())
         {
-            task = Task.Run(() => RefreshAsync(function, handler, key, state, factory, completion, flight));
+            task = Task.Run(() => RefreshAsync<TBody, TResult>(function, handler, key, body, completion, flight));
         }
 
         Track(task);
     }
 
-    private async Task RefreshAsync<TState, TResult>(
-        CacheFunction function, ICacheHandler handler, CacheKey key, TState state, Func<TState, ValueTask<TResult>> factory,
-        TaskCompletionSource<CacheEntry> completion, InFlight flight)
+    private async Task RefreshAsync<TBody, TResult>(
+        CacheFunction function, ICacheHandler handler, CacheKey key, TBody body, TaskCompletionSource<CacheEntry> completion, InFlight flight)
+        where TBody : struct, ICacheBody<TResult>
     {
         try
         {
-            if (CacheDebug.Enabled)
+            if (DebugCache)
             {
-                CacheDebug.Log(_logger, "REVALIDATE", function.Kind, function, key);
+                Debug("REVALIDATE", function, key);
             }
 
-            var generated = await GenerateAsync(function, key, state, factory, request: null).ConfigureAwait(false);
+            var generated = await GenerateAsync<TBody, TResult>(function, body, request: null).ConfigureAwait(false);
             completion.TrySetResult(generated.Entry);
             await handler.SetAsync(key, completion.Task).ConfigureAwait(false);
         }
@@ -658,6 +664,41 @@ public sealed partial class CacheRuntime
         finally
         {
             _inflight.TryRemove(new KeyValuePair<CacheKey, InFlight>(key, flight));
+        }
+    }
+
+    /// <summary>Whether an entry may be served without a refresh. A tag-stale entry (revalidate -1) never is.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool IsFresh(CacheEntry entry)
+    {
+        var staleAt = entry.StaleAt;
+        return staleAt == long.MaxValue || _clock.ReadMs <= staleAt;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void RecordHit(CacheFunction function, CacheKey key)
+    {
+        if (_metrics.Hits.Enabled)
+        {
+            _metrics.Hits.Add(1, StrataMetrics.Kind(function.Kind));
+        }
+
+        if (DebugCache)
+        {
+            Debug("HIT", function, key);
+        }
+    }
+
+    private void CountMiss(CacheFunction function, CacheKey key, string operation)
+    {
+        if (_metrics.Misses.Enabled)
+        {
+            _metrics.Misses.Add(1, StrataMetrics.Kind(function.Kind));
+        }
+
+        if (DebugCache)
+        {
+            Debug(operation, function, key);
         }
     }
 
@@ -683,19 +724,6 @@ public sealed partial class CacheRuntime
         }
     }
 
-    private void CountMiss(CacheFunction function, CacheKey key, string operation)
-    {
-        if (_metrics.Misses.Enabled)
-        {
-            _metrics.Misses.Add(1, StrataMetrics.Kind(function.Kind));
-        }
-
-        if (CacheDebug.Enabled)
-        {
-            CacheDebug.Log(_logger, operation, function.Kind, function, key);
-        }
-    }
-
     private static string Describe(CacheEntry entry) =>
         FormattableString.Invariant($"(stale={entry.Stale} revalidate={entry.Revalidate} expire={entry.Expire} tags=[{string.Join(",", entry.TagArray)}])");
 
@@ -707,26 +735,28 @@ public sealed partial class CacheRuntime
 
     private readonly record struct Result<TResult>(TResult Value, CacheEntry Entry);
 
-    private readonly struct Prefetch
+    /// <summary>The front-table key of calls that have none.</summary>
+    private readonly struct NoFront;
+
+    /// <summary>What <see cref="TryHit"/> fetched: the handler's answer (or the read still pending), or the node of a hit.</summary>
+    private readonly struct Probe
     {
-        public Prefetch(CacheEntry? entry)
+        public Probe(CacheEntry? entry)
         {
             Entry = entry;
             HasEntry = true;
-            Pending = null;
         }
 
-        public Prefetch(Task<CacheEntry?> pending)
-        {
-            Entry = null;
-            HasEntry = false;
-            Pending = pending;
-        }
+        public Probe(Task<CacheEntry?> pending) => Pending = pending;
+
+        public Probe(MemoryCacheHandler.Node? node) => Node = node;
 
         public CacheEntry? Entry { get; }
 
         public bool HasEntry { get; }
 
         public Task<CacheEntry?>? Pending { get; }
+
+        public MemoryCacheHandler.Node? Node { get; }
     }
 }

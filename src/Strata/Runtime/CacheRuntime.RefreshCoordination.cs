@@ -12,8 +12,9 @@ public sealed partial class CacheRuntime
     /// <summary>Keys whose refresh permission is being asked for, so that concurrent stale reads ask once.</summary>
     private readonly ConcurrentDictionary<CacheKey, byte> _refreshRequests = new();
 
-    private void RefreshWhenAllowed<TState, TResult>(
-        ICacheRefreshCoordinator coordinator, CacheFunction function, ICacheHandler handler, CacheKey key, TState state, Func<TState, ValueTask<TResult>> factory)
+    private void RefreshWhenAllowed<TBody, TResult>(
+        ICacheRefreshCoordinator coordinator, CacheFunction function, ICacheHandler handler, CacheKey key, TBody body)
+        where TBody : struct, ICacheBody<TResult>
     {
         if (_inflight.ContainsKey(key) || !_refreshRequests.TryAdd(key, 0))
         {
@@ -29,7 +30,7 @@ public sealed partial class CacheRuntime
                 {
                     if (await MayRefreshAsync(coordinator, function, key).ConfigureAwait(false))
                     {
-                        StartRefresh(function, handler, key, state, factory);
+                        StartRefresh<TBody, TResult>(function, handler, key, body);
                     }
                 }
                 finally
@@ -47,9 +48,9 @@ public sealed partial class CacheRuntime
         try
         {
             var allowed = await coordinator.TryBeginRefreshAsync(key).ConfigureAwait(false);
-            if (!allowed && CacheDebug.Enabled)
+            if (!allowed && DebugCache)
             {
-                CacheDebug.Log(_logger, "REVALIDATE SKIPPED", function.Kind, function, key, "(another instance is refreshing it)");
+                Debug("REVALIDATE SKIPPED", function, key, "(another instance is refreshing it)");
             }
 
             return allowed;

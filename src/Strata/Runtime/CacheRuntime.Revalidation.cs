@@ -158,9 +158,9 @@ public sealed partial class CacheRuntime
             }
         }
 
-        if (CacheDebug.Enabled)
+        if (DebugCache)
         {
-            CacheDebug.Log(_logger, durations is null ? "EXPIRE TAGS" : "REVALIDATE TAGS", "*", null, default, $"[{string.Join(",", tags)}] expire={durations?.Expire?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "now"}");
+            Debug(durations is null ? "EXPIRE TAGS" : "REVALIDATE TAGS", null, default, $"[{string.Join(",", tags)}] expire={durations?.Expire?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "now"}");
         }
 
         var task = UpdateAllHandlersAsync(tags, durations, cancellationToken);

@@ -57,10 +57,7 @@ public sealed partial class CacheRuntime
         _logger = loggerFactory.CreateLogger("Strata.Cache");
         _metrics = meterFactory is null ? StrataMetrics.Shared : new StrataMetrics(meterFactory.Create(StrataMetrics.MeterName));
         Serializer = options.Serializer ?? new JsonCacheSerializer();
-        if (options.DebugCache)
-        {
-            CacheDebug.Enable();
-        }
+        DebugCache = options.DebugCache || CacheDebug.FromEnvironment;
 
         _profiles = BuildProfiles(options);
         _defaultProfile = _profiles[StrataDefaults.DefaultKind];
@@ -119,6 +116,13 @@ public sealed partial class CacheRuntime
 
     /// <summary>The cache kinds that have a handler (<c>private</c> never has one).</summary>
     public IReadOnlyCollection<string> Kinds => _handlers.Keys;
+
+    /// <summary>
+    /// Whether this runtime logs every cache operation with readable keys (<see cref="StrataOptions.DebugCache"/>, or
+    /// <c>STRATA_DEBUG_CACHE=1</c> when the runtime was made). Front tables are not used while it is on. Other runtimes in the
+    /// process are not affected.
+    /// </summary>
+    public bool DebugCache { get; }
 
     /// <summary>The application's services when the runtime belongs to a DI container; otherwise <see langword="null"/>.</summary>
     public IServiceProvider? Services { get; }
@@ -213,6 +217,9 @@ public sealed partial class CacheRuntime
         function.Binding = binding;
         return binding;
     }
+
+    internal void Debug(string operation, CacheFunction? function, CacheKey key, string? detail = null) =>
+        CacheDebug.Log(_logger, operation, function?.Kind ?? "*", function, key, detail);
 
     internal void Track(Task task)
     {

@@ -17,6 +17,9 @@ internal sealed class AmbientContext(CacheRuntime runtime, CacheRequest? request
 
     public CacheScope? Scope { get; } = scope;
 
+    /// <summary>Where reads are deduplicated and recorded: the cache scope inside a cached function, else the request.</summary>
+    public IReadSink? Sink { get; } = (IReadSink?)scope ?? request;
+
     /// <summary>The memo store of <c>Cache.Memo</c>: the scope's own inside a cached function, else the request's.</summary>
     public MemoStore? Memo => Scope?.Memo ?? Request?.Memo;
 }
@@ -34,4 +37,20 @@ internal sealed class AmbientRestore(AmbientContext? previous) : IDisposable
             AmbientContext.Current = previous;
         }
     }
+}
+
+/// <summary>
+/// What a read reports to: the request (dedupe within it, lifetimes and tags for the response) or the scope of the cached
+/// function that reads (dedupe within it, nested lifetimes and tags propagated into its entry).
+/// </summary>
+internal interface IReadSink
+{
+    /// <summary>The same call within the sink returns the same result (React.cache semantics).</summary>
+    System.Collections.Concurrent.ConcurrentDictionary<CacheKey, object> Dedupe { get; }
+
+    /// <summary><see cref="Dedupe"/> if it was made.</summary>
+    System.Collections.Concurrent.ConcurrentDictionary<CacheKey, object>? DedupeIfAny { get; }
+
+    /// <summary>An entry was read.</summary>
+    void OnRead(CacheEntry entry, bool isPrivate);
 }

@@ -21,7 +21,7 @@ public enum CacheRequestPhase
 /// response needs to know: the shortest lifetimes of the caches it used and whether it read request data.
 /// Create it with <see cref="CacheRuntime.BeginRequest"/>; dispose it when the request ends.
 /// </summary>
-public sealed class CacheRequest : IDisposable
+public sealed class CacheRequest : IDisposable, IReadSink
 {
     private readonly object _gate = new();
     private readonly AmbientRestore _restore;
@@ -155,9 +155,9 @@ public sealed class CacheRequest : IDisposable
 
     internal MemoStore Memo => LazyInitializer.EnsureInitialized(ref _memo);
 
-    internal ConcurrentDictionary<CacheKey, object> Dedupe => LazyInitializer.EnsureInitialized(ref _dedupe);
+    ConcurrentDictionary<CacheKey, object> IReadSink.Dedupe => LazyInitializer.EnsureInitialized(ref _dedupe);
 
-    internal ConcurrentDictionary<CacheKey, object>? DedupeIfAny => Volatile.Read(ref _dedupe);
+    ConcurrentDictionary<CacheKey, object>? IReadSink.DedupeIfAny => Volatile.Read(ref _dedupe);
 
     /// <summary>Waits for the work this request started that must finish before the response ends: tag updates.</summary>
     /// <returns>A task that completes when they are done.</returns>
@@ -175,6 +175,8 @@ public sealed class CacheRequest : IDisposable
 
     /// <summary>Ends the request scope: the ambient context returns to what it was before <see cref="CacheRuntime.BeginRequest"/>.</summary>
     public void Dispose() => _restore.Dispose();
+
+    void IReadSink.OnRead(CacheEntry entry, bool isPrivate) => Record(entry, isPrivate);
 
     internal void Record(CacheEntry entry, bool isPrivate)
     {
@@ -226,58 +228,32 @@ public sealed class CacheRequest : IDisposable
         return _refreshedKinds.GetOrAdd(kind, static (_, h) => h.RefreshTagsAsync().AsTask(), handler);
     }
 
-    /// <summary>Whether an entry must be treated as missing: an implicit tag expired after it was made, or one of its tags was revalidated during this request.</summary>
-    internal async ValueTask<bool> ShouldDiscardAsync(CacheEntry entry, string kind, ICacheHandler handler)
-    {
-        if (_implicitTags.Count > 0)
-        {
-            var expiration = await _implicitExpiration.GetOrAdd(kind, static (_, arg) => GetExpirationAsync(arg.handler, arg.tags), (handler, tags: _implicitTags)).ConfigureAwait(false);
-            if (entry.Timestamp <= expiration)
-            {
-                return true;
-            }
-        }
-
-        return WasRevalidatedSince(entry);
-    }
-
     /// <summary>
-    /// <see cref="ShouldDiscardAsync"/> without waiting: <see langword="false"/> when that needs an asynchronous call to the
-    /// handler (the caller takes the asynchronous path); otherwise <paramref name="discard"/> is the answer.
+    /// Whether an entry must be treated as missing: an implicit tag expired after it was made, or one of its tags (or an
+    /// implicit tag) was revalidated during this request. Completes synchronously unless the handler must be asked, once per
+    /// request and kind, for the expiration of the implicit tags.
     /// </summary>
-    internal bool TryShouldDiscard(CacheEntry entry, string kind, ICacheHandler handler, out bool discard)
+    internal ValueTask<bool> ShouldDiscardAsync(CacheEntry entry, string kind, ICacheHandler handler)
     {
         if (_implicitTags.Count > 0)
         {
-            if (!_implicitExpiration.TryGetValue(kind, out var expiration))
-            {
-                var pending = handler.GetExpirationAsync(_implicitTags);
-                if (!pending.IsCompletedSuccessfully)
-                {
-                    discard = false;
-                    return false;
-                }
-
-                var value = pending.Result;
-                expiration = _implicitExpiration.GetOrAdd(kind, Task.FromResult(value == long.MaxValue ? 0 : value));
-            }
-
+            var expiration = _implicitExpiration.GetOrAdd(kind, static (_, arg) => GetExpirationAsync(arg.handler, arg.tags), (handler, tags: _implicitTags));
             if (!expiration.IsCompletedSuccessfully)
             {
-                discard = false;
-                return false;
+                return AfterExpirationAsync(expiration, entry);
             }
 
             if (entry.Timestamp <= expiration.Result)
             {
-                discard = true;
-                return true;
+                return new ValueTask<bool>(true);
             }
         }
 
-        discard = WasRevalidatedSince(entry);
-        return true;
+        return new ValueTask<bool>(WasRevalidatedSince(entry));
     }
+
+    private async ValueTask<bool> AfterExpirationAsync(Task<long> expiration, CacheEntry entry) =>
+        entry.Timestamp <= await expiration.ConfigureAwait(false) || WasRevalidatedSince(entry);
 
     private bool WasRevalidatedSince(CacheEntry entry)
     {

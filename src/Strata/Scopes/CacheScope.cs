@@ -6,7 +6,7 @@ namespace Strata;
 /// The scope of one running cached function (Next.js's <c>UseCacheStore</c>): it collects <c>CacheLife</c> and
 /// <c>CacheTag</c> calls and what nested caches propagate, and turns them into the entry's lifetimes and tags.
 /// </summary>
-internal sealed class CacheScope
+internal sealed class CacheScope : IReadSink
 {
     private readonly object _gate = new();
     private readonly List<string> _tags = [];
@@ -77,6 +77,9 @@ internal sealed class CacheScope
 
         return dropped;
     }
+
+    /// <inheritdoc />
+    public void OnRead(CacheEntry entry, bool isPrivate) => Propagate(entry);
 
     /// <summary>A nested cache was read: union its tags, and lower each lifetime to the nested one.</summary>
     public void Propagate(CacheEntry entry)

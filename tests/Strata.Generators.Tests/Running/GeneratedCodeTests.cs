@@ -12,7 +12,7 @@ public sealed class GeneratedCodeTests
     {
         using var t = new TestRuntime();
         var db = new AppDb();
-        Catalog catalog = new Catalog_Cached(db);
+        Catalog catalog = new Catalog_Cached(t.Runtime, db);
 
         var first = await catalog.GetProduct("a");
         var second = await catalog.GetProduct("a");
@@ -26,7 +26,7 @@ public sealed class GeneratedCodeTests
     {
         using var t = new TestRuntime();
         var db = new AppDb();
-        Catalog catalog = new Catalog_Cached(db);
+        Catalog catalog = new Catalog_Cached(t.Runtime, db);
 
         var a = await catalog.GetProduct("a");
         var b = await catalog.GetProduct("b");
@@ -40,7 +40,7 @@ public sealed class GeneratedCodeTests
     {
         using var t = new TestRuntime();
         var db = new AppDb();
-        Catalog catalog = new Catalog_Cached(db);
+        Catalog catalog = new Catalog_Cached(t.Runtime, db);
 
         var eur = await catalog.GetPrice("a", "EUR");
         var usd = await catalog.GetPrice("a", "USD");
@@ -57,8 +57,8 @@ public sealed class GeneratedCodeTests
         using var t = new TestRuntime();
         var db = new AppDb();
 
-        await new Catalog_Cached(db).GetProduct("a");
-        await new Catalog_Cached(db).GetProduct("a");
+        await new Catalog_Cached(t.Runtime, db).GetProduct("a");
+        await new Catalog_Cached(t.Runtime, db).GetProduct("a");
 
         Assert.Equal(1, db.Queries);
     }
@@ -68,7 +68,7 @@ public sealed class GeneratedCodeTests
     {
         using var t = new TestRuntime();
         var db = new AppDb();
-        Catalog catalog = new Catalog_Cached(db);
+        Catalog catalog = new Catalog_Cached(t.Runtime, db);
 
         await catalog.Uncached("a");
         await catalog.Uncached("a");
@@ -81,7 +81,7 @@ public sealed class GeneratedCodeTests
     {
         using var t = new TestRuntime();
         var db = new AppDb();
-        Catalog catalog = new Catalog_Cached(db);
+        Catalog catalog = new Catalog_Cached(t.Runtime, db);
         await catalog.GetProduct("a");
 
         t.Advance(86_400 + 1); // past the "hours" profile's expire
@@ -95,7 +95,7 @@ public sealed class GeneratedCodeTests
     {
         using var t = new TestRuntime();
         var db = new AppDb();
-        Catalog catalog = new Catalog_Cached(db);
+        Catalog catalog = new Catalog_Cached(t.Runtime, db);
         await catalog.GetProduct("a");
 
         await t.Runtime.RevalidateTagAsync("product-a");
@@ -111,7 +111,7 @@ public sealed class GeneratedCodeTests
     {
         using var t = new TestRuntime();
         var db = new AppDb();
-        Catalog catalog = new Catalog_Cached(db);
+        Catalog catalog = new Catalog_Cached(t.Runtime, db);
         using var one = new CancellationTokenSource();
         using var two = new CancellationTokenSource();
 
@@ -127,7 +127,7 @@ public sealed class GeneratedCodeTests
     {
         using var t = new TestRuntime();
         var db = new AppDb();
-        Catalog catalog = new Catalog_Cached(db);
+        Catalog catalog = new Catalog_Cached(t.Runtime, db);
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await catalog.Find("a", new CancellationToken(canceled: true)));
 
@@ -140,7 +140,7 @@ public sealed class GeneratedCodeTests
         using var t = new TestRuntime();
         var db = new AppDb();
         var gate = new Gate();
-        Feed feed = new Feed_Cached(db, gate);
+        Feed feed = new Feed_Cached(t.Runtime, db, gate);
         using var cts = new CancellationTokenSource();
 
         var pending = feed.Latest("news", cts.Token);
@@ -158,7 +158,7 @@ public sealed class GeneratedCodeTests
     {
         using var t = new TestRuntime();
         var db = new AppDb();
-        Catalog catalog = new Catalog_Cached(db);
+        Catalog catalog = new Catalog_Cached(t.Runtime, db);
         RenderFragment one = b => b.AddContent(0, "one");
         RenderFragment two = b => b.AddContent(0, "two");
 
@@ -175,7 +175,7 @@ public sealed class GeneratedCodeTests
     {
         using var t = new TestRuntime();
         var db = new AppDb();
-        Reports reports = new Reports_Cached(db);
+        Reports reports = new Reports_Cached(t.Runtime, db);
         var day = new DateOnly(2026, 11, 25);
 
         var daily = await reports.Daily(day);
@@ -193,7 +193,7 @@ public sealed class GeneratedCodeTests
     {
         using var t = new TestRuntime();
         var db = new AppDb();
-        Catalog catalog = new Catalog_Cached(db);
+        Catalog catalog = new Catalog_Cached(t.Runtime, db);
 
         var first = await catalog.Find("a", CancellationToken.None);
         var second = await catalog.Find("a", CancellationToken.None);
@@ -206,7 +206,7 @@ public sealed class GeneratedCodeTests
     public async Task Hit_AllocatesNothingPerCall()
     {
         using var t = new TestRuntime();
-        Catalog catalog = new Catalog_Cached(new AppDb());
+        Catalog catalog = new Catalog_Cached(t.Runtime, new AppDb());
         await catalog.GetProduct("a");
         await catalog.GetProduct("a");
 

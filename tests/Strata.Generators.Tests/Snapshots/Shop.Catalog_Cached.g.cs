@@ -13,9 +13,12 @@ namespace Shop
         private static readonly global::Strata.CacheFunction __Function_GetPrice_1 = global::Strata.CacheFunction.Create("Shop.Catalog.GetPrice(string,string)#remote", "remote", "Catalog.GetPrice", "productId", "currency");
         private static readonly global::Strata.CacheFunction __Function_Greeting_2 = global::Strata.CacheFunction.Create("Shop.Catalog.Greeting(string,System.Func<string, string>,System.Threading.CancellationToken)#private", "private", "Catalog.Greeting", "class", "format", "cancellationToken");
 
-        public Catalog_Cached(global::Shop.AppDb db)
+        private readonly global::Strata.CacheRuntime __strataRuntime;
+
+        public Catalog_Cached(global::Strata.CacheRuntime __strataRuntime, global::Shop.AppDb db)
             : base(db)
         {
+            this.__strataRuntime = __strataRuntime ?? throw new global::System.ArgumentNullException(nameof(__strataRuntime));
         }
 
         [global::System.Runtime.CompilerServices.ModuleInitializer]
@@ -31,14 +34,14 @@ namespace Shop
         public override global::System.Threading.Tasks.Task<global::Shop.Product?> GetProduct(string id)
         {
             var __args = global::System.ValueTuple.Create<string>(id);
-            if (global::Strata.CacheRuntime.TryGetFromFront<global::System.ValueTuple<string>, global::Shop.Product?>(__Function_GetProduct_0, __args, out var __hit))
+            if (this.__strataRuntime.TryGetFromFront<global::System.ValueTuple<string>, global::Shop.Product?>(__Function_GetProduct_0, __args, out var __hit))
             {
                 return __hit;
             }
 
             var __key = new global::Strata.CacheKeyBuilder(__Function_GetProduct_0, stackalloc byte[256]);
             __key.Add<string>(id);
-            return global::Strata.CacheRuntime.RunFrontTaskAsync<global::System.ValueTuple<string>, (Catalog_Cached, string), global::Shop.Product?>(__Function_GetProduct_0, __args, ref __key, (this, id), static __s => __s.Item1.__Base_GetProduct_0(__s.Item2));
+            return this.__strataRuntime.RunMethodTaskAsync<Catalog_Cached, global::System.ValueTuple<string>, global::Shop.Product?>(__Function_GetProduct_0, this, __args, ref __key, static (__self, __a) => new global::System.Threading.Tasks.ValueTask<global::Shop.Product?>(__self.__Base_GetProduct_0(__a.Item1)));
         }
 
         private global::System.Threading.Tasks.Task<global::Shop.Product?> __Base_GetProduct_0(string id) => base.GetProduct(id);
@@ -47,7 +50,7 @@ namespace Shop
         public override global::System.Threading.Tasks.Task<decimal> GetPrice(string productId, string currency)
         {
             var __args = (productId, currency);
-            if (global::Strata.CacheRuntime.TryGetFromFront<(string, string), decimal>(__Function_GetPrice_1, __args, out var __hit))
+            if (this.__strataRuntime.TryGetFromFront<(string, string), decimal>(__Function_GetPrice_1, __args, out var __hit))
             {
                 return __hit;
             }
@@ -55,7 +58,7 @@ namespace Shop
             var __key = new global::Strata.CacheKeyBuilder(__Function_GetPrice_1, stackalloc byte[256]);
             __key.Add<string>(productId);
             __key.Add<string>(currency);
-            return global::Strata.CacheRuntime.RunFrontTaskAsync<(string, string), (Catalog_Cached, string, string), decimal>(__Function_GetPrice_1, __args, ref __key, (this, productId, currency), static __s => __s.Item1.__Base_GetPrice_1(__s.Item2, __s.Item3));
+            return this.__strataRuntime.RunMethodTaskAsync<Catalog_Cached, (string, string), decimal>(__Function_GetPrice_1, this, __args, ref __key, static (__self, __a) => new global::System.Threading.Tasks.ValueTask<decimal>(__self.__Base_GetPrice_1(__a.Item1, __a.Item2)));
         }
 
         private global::System.Threading.Tasks.Task<decimal> __Base_GetPrice_1(string productId, string currency) => base.GetPrice(productId, currency);
@@ -64,11 +67,12 @@ namespace Shop
         protected internal override global::System.Threading.Tasks.ValueTask<string> Greeting(string @class, global::System.Func<string, string> format, global::System.Threading.CancellationToken cancellationToken)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            var __args = (@class, format, cancellationToken);
             var __key = new global::Strata.CacheKeyBuilder(__Function_Greeting_2, stackalloc byte[256]);
             __key.Add<string>(@class);
             __key.AddPassThrough();
             __key.AddPassThrough();
-            var __result = global::Strata.CacheRuntime.Current.RunAsync<(Catalog_Cached, string, global::System.Func<string, string>, global::System.Threading.CancellationToken), string>(__Function_Greeting_2, ref __key, (this, @class, format, cancellationToken), static __s => __s.Item1.__Base_Greeting_2(__s.Item2, __s.Item3, __s.Item4));
+            var __result = this.__strataRuntime.RunMethodAsync<Catalog_Cached, (string, global::System.Func<string, string>, global::System.Threading.CancellationToken), string>(__Function_Greeting_2, this, __args, ref __key, static (__self, __a) => __self.__Base_Greeting_2(__a.Item1, __a.Item2, __a.Item3));
             return __result.IsCompleted || !cancellationToken.CanBeCanceled ? __result : new global::System.Threading.Tasks.ValueTask<string>(__result.AsTask().WaitAsync(cancellationToken));
         }
 

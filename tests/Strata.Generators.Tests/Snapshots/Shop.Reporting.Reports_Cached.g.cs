@@ -12,14 +12,18 @@ namespace Shop.Reporting
         private static readonly global::Strata.CacheFunction __Function_Daily_0 = global::Strata.CacheFunction.Create("Shop.Reporting.Reports.Daily(System.DateOnly)#default", "default", "Reports.Daily", "day");
         private static readonly global::Strata.CacheFunction __Function_Totals_1 = global::Strata.CacheFunction.Create("Shop.Reporting.Reports.Totals(int,int[])#default", "default", "Reports.Totals", "year", "months");
 
-        public Reports_Cached(global::System.IServiceProvider services, [global::Microsoft.Extensions.DependencyInjection.FromKeyedServicesAttribute("archive")] object? archive = default, int days = 30, string label = "daily")
+        private readonly global::Strata.CacheRuntime __strataRuntime;
+
+        public Reports_Cached(global::Strata.CacheRuntime __strataRuntime, global::System.IServiceProvider services, [global::Microsoft.Extensions.DependencyInjection.FromKeyedServicesAttribute("archive")] object? archive = default, int days = 30, string label = "daily")
             : base(services, archive, days, label)
         {
+            this.__strataRuntime = __strataRuntime ?? throw new global::System.ArgumentNullException(nameof(__strataRuntime));
         }
 
-        public Reports_Cached(global::System.IServiceProvider services, bool replica)
+        public Reports_Cached(global::Strata.CacheRuntime __strataRuntime, global::System.IServiceProvider services, bool replica)
             : base(services, replica)
         {
+            this.__strataRuntime = __strataRuntime ?? throw new global::System.ArgumentNullException(nameof(__strataRuntime));
         }
 
         [global::System.Runtime.CompilerServices.ModuleInitializer]
@@ -33,14 +37,14 @@ namespace Shop.Reporting
         public override global::System.Threading.Tasks.Task<global::Shop.Reporting.Report> Daily(global::System.DateOnly day)
         {
             var __args = global::System.ValueTuple.Create<global::System.DateOnly>(day);
-            if (global::Strata.CacheRuntime.TryGetFromFront<global::System.ValueTuple<global::System.DateOnly>, global::Shop.Reporting.Report>(__Function_Daily_0, __args, out var __hit))
+            if (this.__strataRuntime.TryGetFromFront<global::System.ValueTuple<global::System.DateOnly>, global::Shop.Reporting.Report>(__Function_Daily_0, __args, out var __hit))
             {
                 return __hit;
             }
 
             var __key = new global::Strata.CacheKeyBuilder(__Function_Daily_0, stackalloc byte[256]);
             __key.Add<global::System.DateOnly>(day);
-            return global::Strata.CacheRuntime.RunFrontTaskAsync<global::System.ValueTuple<global::System.DateOnly>, (Reports_Cached, global::System.DateOnly), global::Shop.Reporting.Report>(__Function_Daily_0, __args, ref __key, (this, day), static __s => __s.Item1.__Base_Daily_0(__s.Item2));
+            return this.__strataRuntime.RunMethodTaskAsync<Reports_Cached, global::System.ValueTuple<global::System.DateOnly>, global::Shop.Reporting.Report>(__Function_Daily_0, this, __args, ref __key, static (__self, __a) => new global::System.Threading.Tasks.ValueTask<global::Shop.Reporting.Report>(__self.__Base_Daily_0(__a.Item1)));
         }
 
         private global::System.Threading.Tasks.Task<global::Shop.Reporting.Report> __Base_Daily_0(global::System.DateOnly day) => base.Daily(day);
@@ -49,7 +53,7 @@ namespace Shop.Reporting
         public override global::System.Threading.Tasks.Task<global::System.Collections.Immutable.ImmutableArray<int>> Totals(int year, params int[] months)
         {
             var __args = (year, months);
-            if (global::Strata.CacheRuntime.TryGetFromFront<(int, int[]), global::System.Collections.Immutable.ImmutableArray<int>>(__Function_Totals_1, __args, out var __hit))
+            if (this.__strataRuntime.TryGetFromFront<(int, int[]), global::System.Collections.Immutable.ImmutableArray<int>>(__Function_Totals_1, __args, out var __hit))
             {
                 return __hit;
             }
@@ -57,7 +61,7 @@ namespace Shop.Reporting
             var __key = new global::Strata.CacheKeyBuilder(__Function_Totals_1, stackalloc byte[256]);
             __key.Add<int>(year);
             __key.Add<int[]>(months);
-            return global::Strata.CacheRuntime.RunFrontTaskAsync<(int, int[]), (Reports_Cached, int, int[]), global::System.Collections.Immutable.ImmutableArray<int>>(__Function_Totals_1, __args, ref __key, (this, year, months), static __s => __s.Item1.__Base_Totals_1(__s.Item2, __s.Item3));
+            return this.__strataRuntime.RunMethodTaskAsync<Reports_Cached, (int, int[]), global::System.Collections.Immutable.ImmutableArray<int>>(__Function_Totals_1, this, __args, ref __key, static (__self, __a) => new global::System.Threading.Tasks.ValueTask<global::System.Collections.Immutable.ImmutableArray<int>>(__self.__Base_Totals_1(__a.Item1, __a.Item2)));
         }
 
         private global::System.Threading.Tasks.Task<global::System.Collections.Immutable.ImmutableArray<int>> __Base_Totals_1(int year, params int[] months) => base.Totals(year, months);
