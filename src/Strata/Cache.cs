@@ -47,7 +47,7 @@ public static partial class Cache
 
     /// <summary>
     /// Tags the current cached function's entry, so that <c>RevalidateTag</c> and <c>UpdateTag</c> can invalidate it.
-    /// Tags longer than 256 characters, and tags past the 128th, are dropped with a warning.
+    /// Tags longer than 256 characters, and tags past the 128th of one call, are dropped with a warning.
     /// </summary>
     /// <param name="tags">The tags.</param>
     /// <exception cref="InvalidOperationException">Called outside a cached function.</exception>
@@ -77,10 +77,19 @@ public static partial class Cache
             scope.Runtime.Logger.LogWarning("Warning: invalid tags passed to `CacheTag()`: \n{Tags}", string.Join("\n", invalid));
         }
 
-        if (valid is not null && scope.AddTags(valid, StrataDefaults.MaxTagCount) is { } dropped)
+        if (valid is null)
         {
-            scope.Runtime.Logger.LogWarning("Warning: exceeded max tag count for `CacheTag()`, dropped tags: {Tags}", string.Join(", ", dropped));
+            return;
         }
+
+        // The cap is per call, as Next.js validates the tags of each cacheTag() call (tags nested caches bring do not count).
+        if (valid.Count > StrataDefaults.MaxTagCount)
+        {
+            scope.Runtime.Logger.LogWarning("Warning: exceeded max tag count for `CacheTag()`, dropped tags: {Tags}", string.Join(", ", valid.Skip(StrataDefaults.MaxTagCount)));
+            valid.RemoveRange(StrataDefaults.MaxTagCount, valid.Count - StrataDefaults.MaxTagCount);
+        }
+
+        scope.AddTags(valid);
     }
 
     /// <summary>

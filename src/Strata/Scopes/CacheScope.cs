@@ -57,25 +57,13 @@ internal sealed class CacheScope : IReadSink
         }
     }
 
-    /// <summary><c>CacheTag(...)</c>: appends tags (validated by the caller), up to <paramref name="capacity"/>; returns the tags dropped by the cap.</summary>
-    public List<string>? AddTags(IEnumerable<string> tags, int capacity)
+    /// <summary><c>CacheTag(...)</c>: appends tags (validated and capped by the caller).</summary>
+    public void AddTags(List<string> tags)
     {
-        List<string>? dropped = null;
         lock (_gate)
         {
-            foreach (var tag in tags)
-            {
-                if (_tags.Count >= capacity)
-                {
-                    (dropped ??= []).Add(tag);
-                    continue;
-                }
-
-                _tags.Add(tag);
-            }
+            _tags.AddRange(tags);
         }
-
-        return dropped;
     }
 
     /// <inheritdoc />

@@ -4,22 +4,57 @@ using static Strata.Cache;
 namespace Strata.Tests.Scopes;
 
 /// <summary>
-/// The front table lets a cached lambda with simple arguments find its entry without encoding a key. It must never serve
-/// what a read of the handler would not.
+/// The front table lets a cached function with simple arguments find its entry without encoding a key. It must never serve
+/// what a read of the handler would not, and each test checks that the front path was (or was not) the one taken.
 /// </summary>
 public sealed class FrontTableTests
 {
+    private static int s_calls;
+
     private sealed record Item(string Id, int Version);
+
+    /// <summary>A count of runs that lambdas read without capturing anything (a capturing lambda never uses the front table).</summary>
+    private static int Next() => Interlocked.Increment(ref s_calls);
+
+    /// <summary>Starts a test: no runs counted yet (the tests of a class run one after another).</summary>
+    private static void ResetCount() => Volatile.Write(ref s_calls, 0);
+
+    private static int Calls => Volatile.Read(ref s_calls);
+
+    /// <summary>Whether the front table of the lambda <paramref name="body"/> would serve <paramref name="args"/> now.</summary>
+    private static bool ServedByFront<TArgs, TResult>(Delegate body, TArgs args)
+        where TArgs : notnull =>
+        CacheRuntime.TryFrontHit<TArgs, TResult>(FunctionRegistry.Describe(body, StrataDefaults.DefaultKind, "", 0).Function, args) is not null;
+
+    [Fact]
+    public async Task AHitThroughTheHandler_PutsTheEntryInTheFrontTable_WhichServesTheNextHit()
+    {
+        using var t = new TestRuntime();
+        ResetCount();
+        Func<string, Task<Item>> body = async id => { await Task.Yield(); return new Item(id, Next()); };
+        var get = Function(body);
+
+        var first = await get("a");
+        await t.Runtime.FlushAsync(); // the entry is stored: the next hit is a synchronous one
+        Assert.False(ServedByFront<ValueTuple<string>, Item>(body, ValueTuple.Create("a"))); // a miss does not fill it
+        Assert.Same(first, await get("a"));
+        Assert.True(ServedByFront<ValueTuple<string>, Item>(body, ValueTuple.Create("a")));
+        Assert.Same(first, await get("a"));
+        Assert.False(ServedByFront<ValueTuple<string>, Item>(body, ValueTuple.Create("b")));
+        Assert.Equal(1, Calls);
+    }
 
     [Fact]
     public async Task AfterUpdateTag_TheFrontTableDoesNotServeTheOldValue()
     {
         using var t = new TestRuntime();
-        var calls = new Counter();
-        var get = Function(async (string id, int n) => { await Task.Yield(); CacheTag("items"); return new Item(id, calls.Next()); });
+        ResetCount();
+        Func<string, int, Task<Item>> body = async (id, n) => { await Task.Yield(); CacheTag("items"); return new Item(id, Next()); };
+        var get = Function(body);
         var first = await get("a", 1);
+        await t.Runtime.FlushAsync(); // the entry is stored: the next hit is a synchronous one
         Assert.Same(first, await get("a", 1));
-        Assert.Same(first, await get("a", 1));
+        Assert.True(ServedByFront<(string, int), Item>(body, ("a", 1)));
         t.Advance(1);
 
         using (t.Runtime.BeginRequest(phase: CacheRequestPhase.Action))
@@ -28,10 +63,12 @@ public sealed class FrontTableTests
         }
 
         t.Advance(1);
+        Assert.False(ServedByFront<(string, int), Item>(body, ("a", 1)));
         var next = await get("a", 1);
 
         Assert.Equal(2, next.Version);
         Assert.Same(next, await get("a", 1));
+        Assert.True(ServedByFront<(string, int), Item>(body, ("a", 1)));
         Assert.Same(next, await get("a", 1));
     }
 
@@ -39,14 +76,17 @@ public sealed class FrontTableTests
     public async Task AfterTheEntryIsRemoved_TheFrontTableDoesNotServeIt()
     {
         using var t = new TestRuntime();
-        var calls = new Counter();
-        var get = Function(async (string id) => { await Task.Yield(); return new Item(id, calls.Next()); });
+        ResetCount();
+        Func<string, Task<Item>> body = async id => { await Task.Yield(); return new Item(id, Next()); };
+        var get = Function(body);
         await get("a");
+        await t.Runtime.FlushAsync(); // the entry is stored: the next hit is a synchronous one
         await get("a");
-        await get("a");
+        Assert.True(ServedByFront<ValueTuple<string>, Item>(body, ValueTuple.Create("a")));
 
         t.Memory.Clear();
 
+        Assert.False(ServedByFront<ValueTuple<string>, Item>(body, ValueTuple.Create("a")));
         Assert.Equal(2, (await get("a")).Version);
     }
 
@@ -54,13 +94,16 @@ public sealed class FrontTableTests
     public async Task AnExpiredOrStaleEntry_IsNotServedByTheFrontTable()
     {
         using var t = new TestRuntime();
-        var calls = new Counter();
-        var get = Function(async (string id) => { await Task.Yield(); CacheLife("seconds"); return new Item(id, calls.Next()); });
+        ResetCount();
+        Func<string, Task<Item>> body = async id => { await Task.Yield(); CacheLife("seconds"); return new Item(id, Next()); };
+        var get = Function(body);
         await get("a");
+        await t.Runtime.FlushAsync(); // the entry is stored: the next hit is a synchronous one
         await get("a");
-        await get("a");
+        Assert.True(ServedByFront<ValueTuple<string>, Item>(body, ValueTuple.Create("a")));
         t.Advance(2);
 
+        Assert.False(ServedByFront<ValueTuple<string>, Item>(body, ValueTuple.Create("a")));
         var stale = await get("a");
         await t.Runtime.FlushAsync();
         var refreshed = await get("a");
@@ -73,15 +116,17 @@ public sealed class FrontTableTests
     }
 
     [Fact]
-    public async Task LambdasThatCaptureVariables_DoNotShareEntriesThroughTheFrontTable()
+    public async Task LambdasThatCaptureVariables_DoNotUseTheFrontTable()
     {
         using var t = new TestRuntime();
         var results = new List<string>();
         foreach (var region in new[] { "eu", "eu", "us", "us" })
         {
-            var get = Function(async (string id) => { await Task.Yield(); return region + ":" + id; });
+            Func<string, Task<string>> body = async id => { await Task.Yield(); return region + ":" + id; };
+            var get = Function(body);
             results.Add(await get("a"));
             results.Add(await get("a"));
+            Assert.False(ServedByFront<ValueTuple<string>, string>(body, ValueTuple.Create("a")));
         }
 
         Assert.Equal(["eu:a", "eu:a", "eu:a", "eu:a", "us:a", "us:a", "us:a", "us:a"], results);
@@ -91,24 +136,29 @@ public sealed class FrontTableTests
     public async Task ArgumentsWhoseEqualityDiffersFromTheirKey_AreNotConfused()
     {
         using var t = new TestRuntime();
-        var get = Function(async (double x, decimal d) => { await Task.Yield(); return $"{x}|{d}"; });
+        Func<double, decimal, Task<string>> body = async (x, d) => { await Task.Yield(); return $"{x}|{d}"; };
+        var get = Function(body);
 
         Assert.Equal("0|1.0", await get(0.0, 1.0m));
         Assert.Equal("0|1.0", await get(0.0, 1.0m));
         Assert.Equal("-0|1.00", await get(-0.0, 1.00m));
         Assert.Equal("-0|1.00", await get(-0.0, 1.00m));
+        Assert.False(ServedByFront<(double, decimal), string>(body, (0.0, 1.0m))); // doubles and decimals never use it
     }
 
     [Fact]
-    public async Task InsideARequest_ReadsAreRecordedOnTheRequest()
+    public async Task InsideARequest_TheFrontTableIsNotUsed_AndReadsAreRecordedOnTheRequest()
     {
         using var t = new TestRuntime();
-        var get = Function(async (string id) => { await Task.Yield(); CacheLife(stale: 42); return id; });
+        Func<string, Task<string>> body = async id => { await Task.Yield(); CacheLife(stale: 42); return id; };
+        var get = Function(body);
         await get("a");
+        await t.Runtime.FlushAsync(); // the entry is stored: the next hit is a synchronous one
         await get("a");
-        await get("a");
+        Assert.True(ServedByFront<ValueTuple<string>, string>(body, ValueTuple.Create("a")));
 
         using var request = t.Runtime.BeginRequest();
+        Assert.False(ServedByFront<ValueTuple<string>, string>(body, ValueTuple.Create("a")));
         await get("a");
 
         Assert.Equal(42, request.Stale);
@@ -118,17 +168,43 @@ public sealed class FrontTableTests
     public async Task WithTwoRuntimes_EachSeesItsOwnEntries()
     {
         using var a = new TestRuntime();
-        var calls = new Counter();
-        var get = Function(async (string id) => { await Task.Yield(); return new Item(id, calls.Next()); });
+        ResetCount();
+        Func<string, Task<Item>> body = async id => { await Task.Yield(); return new Item(id, Next()); };
+        var get = Function(body);
         var fromA = await get("x");
+        await a.Runtime.FlushAsync(); // the entry is stored: the next hit is a synchronous one
         await get("x");
-        await get("x");
+        Assert.True(ServedByFront<ValueTuple<string>, Item>(body, ValueTuple.Create("x")));
 
         using (var b = new TestRuntime())
         {
+            Assert.False(ServedByFront<ValueTuple<string>, Item>(body, ValueTuple.Create("x")));
             Assert.NotSame(fromA, await get("x"));
         }
 
         Assert.Same(fromA, await get("x"));
+    }
+
+    [Fact]
+    public async Task DebugLogging_IsPerRuntime_AndOnlyTurnsOffTheFrontTableOfItsRuntime()
+    {
+        Func<string, Task<Item>> body = async id => { await Task.Yield(); return new Item(id, 1); };
+        var get = Function(body);
+        using (var debug = new TestRuntime(o => o.DebugCache = true))
+        {
+            await get("a");
+            await debug.Runtime.FlushAsync(); // the entry is stored: the next hit is a synchronous one
+            await get("a");
+            await get("a");
+            Assert.False(ServedByFront<ValueTuple<string>, Item>(body, ValueTuple.Create("a")));
+            Assert.Equal(2, debug.Logs.Entries.Count(e => e.Message.StartsWith("[strata cache] HIT", StringComparison.Ordinal)));
+        }
+
+        using var quiet = new TestRuntime();
+        await get("a");
+        await quiet.Runtime.FlushAsync(); // the entry is stored: the next hit is a synchronous one
+        await get("a");
+        Assert.True(ServedByFront<ValueTuple<string>, Item>(body, ValueTuple.Create("a")));
+        Assert.DoesNotContain(quiet.Logs.Entries, e => e.Message.StartsWith("[strata cache]", StringComparison.Ordinal));
     }
 }

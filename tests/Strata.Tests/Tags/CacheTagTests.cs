@@ -64,6 +64,34 @@ public sealed class CacheTagTests
     }
 
     [Fact]
+    public async Task TheCap_AppliesToEachCacheTagCall_NotToTagsThatNestedCachesBrought()
+    {
+        using var t = TestRuntime.WithRecorder(out var recorder);
+        var inner = Enumerable.Range(0, 128).Select(i => "inner" + i).ToArray();
+        var child = Function(async () =>
+        {
+            await Task.Yield();
+            CacheTag(inner);
+            return 1;
+        });
+        var outer = Function(async () =>
+        {
+            var value = await child();
+            CacheTag("outer-a");
+            CacheTag(Enumerable.Range(0, 128).Select(i => "outer" + i).ToArray());
+            return value + 1;
+        });
+
+        await outer();
+
+        await t.Runtime.FlushAsync();
+        var outerTags = recorder.Sets.Single(s => s.Tags.Contains("outer-a")).Tags;
+        Assert.Equal(inner.Length + 1 + 128, outerTags.Count);
+        Assert.Contains("outer127", outerTags);
+        Assert.Empty(t.Logs.Warnings);
+    }
+
+    [Fact]
     public void CacheTagOutsideACachedFunction_IsAnError()
     {
         using var t = new TestRuntime();
