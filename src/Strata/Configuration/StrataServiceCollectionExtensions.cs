@@ -13,9 +13,11 @@ public static class StrataServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the Strata cache engine: options bound from the <c>Strata</c> configuration section (then changed by
-    /// <paramref name="configure"/>), the default in-memory handler, and a <see cref="CacheRuntime"/> singleton that becomes
-    /// <see cref="CacheRuntime.Default"/>. At host start, options are validated and every declared cache kind must have a
-    /// handler, or the host fails to start with the list of missing kinds. Calling it again only adds configuration.
+    /// <paramref name="configure"/>), the default in-memory handler, and a <see cref="CacheRuntime"/> singleton, which
+    /// <c>[UseCache]</c> classes receive through their constructors. At host start, options are validated and every declared
+    /// cache kind must have a handler, or the host fails to start with the list of missing kinds; the runtime then becomes
+    /// <see cref="CacheRuntime.Default"/> (for cached lambdas called outside requests) unless another started host's runtime
+    /// already is, until the host stops. Calling it again only adds configuration.
     /// </summary>
     /// <remarks>
     /// Every registration made so far of a class with <c>[UseCache]</c> methods (any lifetime, registered as the class or
@@ -100,7 +102,6 @@ public static class StrataServiceCollectionExtensions
             services.GetService<ILoggerFactory>(),
             services.GetService<IMeterFactory>(),
             services);
-        CacheRuntime.Default = runtime;
         return runtime;
     }
 
@@ -132,13 +133,17 @@ public static class StrataServiceCollectionExtensions
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
-            CacheRuntime.Default ??= runtime;
             cachedServices.Validate();
             runtime.ValidateKinds();
+            CacheRuntime.BecomeDefault(runtime);
             return Task.CompletedTask;
         }
 
-        public Task StopAsync(CancellationToken cancellationToken) => runtime.FlushAsync(cancellationToken);
+        public async Task StopAsync(CancellationToken cancellationToken)
+        {
+            CacheRuntime.StopBeingDefault(runtime);
+            await runtime.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 }
 

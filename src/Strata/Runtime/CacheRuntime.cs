@@ -86,14 +86,19 @@ public sealed partial class CacheRuntime
     }
 
     /// <summary>
-    /// The runtime code uses when no request or <see cref="Use"/> scope names one: the last one <c>AddStrata()</c> built,
-    /// or one you set.
+    /// The runtime cached lambdas and the static API (<c>Cache.RevalidateTag</c>...) use when no request or <see cref="Use"/>
+    /// scope names one: the runtime of the first started host that called <c>AddStrata()</c>, until it stops, or one you set.
+    /// <c>[UseCache]</c> classes never use it: they receive their runtime from DI.
     /// </summary>
     public static CacheRuntime? Default
     {
         get => s_default;
         set => s_default = value;
     }
+
+    internal static void BecomeDefault(CacheRuntime runtime) => Interlocked.CompareExchange(ref s_default, runtime, null);
+
+    internal static void StopBeingDefault(CacheRuntime runtime) => Interlocked.CompareExchange(ref s_default, null, runtime);
 
     /// <summary>The runtime of the current request or <see cref="Use"/> scope, else <see cref="Default"/>.</summary>
     /// <exception cref="InvalidOperationException">No runtime is configured.</exception>

@@ -28,7 +28,40 @@ public sealed class AddStrataTests
         Assert.Equal(new CacheLifeProfile { Stale = 19, Revalidate = 100, Expire = 300 }, runtime.Profiles["frequent"]);
         Assert.Equal(StrataDefaults.InfiniteSeconds, runtime.Profiles["forever"].Expire);
         Assert.Equal(1024, ((MemoryCacheHandler)runtime.GetHandler("default")).MaxSize);
-        Assert.Same(runtime, CacheRuntime.Default);
+    }
+
+    [Fact]
+    public async Task TheRuntimeOfAStartedHost_IsTheDefault_UntilTheHostStops()
+    {
+        var previous = CacheRuntime.Default;
+        CacheRuntime.Default = null;
+        try
+        {
+            var builder = Host.CreateApplicationBuilder();
+            var strata = builder.Services.AddStrata();
+            foreach (var kind in CacheKinds.All.Where(k => k is not ("default" or "remote" or "private")))
+            {
+                strata.AddCacheHandler(kind, new MemoryCacheHandler()); // kinds other tests declared in this process
+            }
+
+            using var host = builder.Build();
+            var runtime = host.Services.GetRequiredService<CacheRuntime>();
+            Assert.Null(CacheRuntime.Default); // building the container does not touch the process-wide default
+
+            await host.StartAsync();
+            Assert.Same(runtime, CacheRuntime.Default);
+            using (var other = new ServiceCollection().AddStrata().Services.BuildServiceProvider())
+            {
+                Assert.NotSame(other.GetRequiredService<CacheRuntime>(), CacheRuntime.Default);
+            }
+
+            await host.StopAsync();
+            Assert.Null(CacheRuntime.Default);
+        }
+        finally
+        {
+            CacheRuntime.Default = previous;
+        }
     }
 
     [Fact]

@@ -201,26 +201,57 @@ public sealed class NextJsScenarioTests
     public async Task Scenario29_NoHandlerCallsWithoutUseCache()
     {
         using var t = TestRuntime.WithRecorder(out var recorder);
+        var cached = Function(async () => { await Task.Yield(); return 1; });
+        var memo = Memo((int x) => x * 2);
 
         using (t.Runtime.BeginRequest(phase: CacheRequestPhase.Render, implicitTags: ImplicitTags.ForRequest("/no-cache", "/no-cache")))
         {
+            // A page that uses the request scope but no cache: per-request memo, draft mode, and no cached function.
+            Assert.Equal(4, memo(2));
+            Assert.False(DraftMode().IsEnabled);
             await Task.Yield();
         }
 
         Assert.Empty(recorder.Calls);
+
+        using (t.Runtime.BeginRequest(phase: CacheRequestPhase.Render, implicitTags: ImplicitTags.ForRequest("/cached", "/cached")))
+        {
+            await cached();
+        }
+
+        Assert.Equal(["refreshTags", "get", "set"], recorder.Calls); // the same request with a cache does reach the handler
     }
 
     [Fact]
     public async Task Scenario30_ActionTagRevalidation_CallsUpdateTagsOnce_AndNotGetExpiration()
     {
-        using var t = TestRuntime.WithRecorder(out var recorder);
+        using var t = TestRuntime.WithRecorder(out var recorder); // "default" and "remote" share the one handler
+        var get = Function(async () => { await Task.Yield(); CacheTag("modern"); return Guid.NewGuid(); }, "remote");
+        var implicitTags = ImplicitTags.ForRequest("/", "/");
+        Guid old;
+        using (t.Runtime.BeginRequest(phase: CacheRequestPhase.Render, implicitTags: implicitTags))
+        {
+            old = await get();
+        }
 
-        using (t.Runtime.BeginRequest(phase: CacheRequestPhase.Action))
+        recorder.Clear();
+        using (t.Runtime.BeginRequest(phase: CacheRequestPhase.Action, implicitTags: implicitTags))
         {
             await RevalidateTag("modern", "max");
         }
 
-        Assert.Equal(["updateTags modern"], recorder.Calls);
+        Assert.Equal(["updateTags modern"], recorder.Calls); // once per distinct handler, and no getExpiration
+        recorder.Clear();
+        t.Advance(1);
+
+        using (t.Runtime.BeginRequest(phase: CacheRequestPhase.Render, implicitTags: implicitTags))
+        {
+            Assert.Equal(old, await get()); // served stale once, refreshed in the background
+        }
+
+        await t.Runtime.FlushAsync();
+        Assert.DoesNotContain(recorder.Calls, c => c.StartsWith("updateTags", StringComparison.Ordinal)); // a normal request never updates tags
+        Assert.Contains("set", recorder.Calls);
     }
 
     [Fact]

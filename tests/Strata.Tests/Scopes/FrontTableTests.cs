@@ -65,6 +65,7 @@ public sealed class FrontTableTests
         t.Advance(1);
         Assert.False(ServedByFront<(string, int), Item>(body, ("a", 1)));
         var next = await get("a", 1);
+        await t.Runtime.FlushAsync();
 
         Assert.Equal(2, next.Version);
         Assert.Same(next, await get("a", 1));

@@ -164,13 +164,27 @@ public sealed class NestingTests
     }
 
     [Fact]
-    public async Task RemoteInsideDefault_AndDefaultInsideRemote_AreAllowed()
+    public async Task RemoteInsideDefault_AndDefaultInsideRemote_AreAllowed_EachStoredByItsKind_WithTagsAndLifetimesPropagated()
     {
-        using var t = new TestRuntime();
-        var innerRemote = Function(async () => { await Task.Yield(); return 1; }, "remote");
-        var outerDefault = Function(async () => await innerRemote() + 1);
-        var outerRemote = Function(async () => await outerDefault() + 1, "remote");
+        var time = TestRuntime.NewClock();
+        var local = new RecordingHandler(new MemoryCacheHandler(timeProvider: time));
+        var remote = new RecordingHandler(new MemoryCacheHandler(timeProvider: time));
+        using var t = new TestRuntime(handlers: [new("default", local), new("remote", remote)], time: time);
+        var innerRemote = Function(async () => { await Task.Yield(); CacheTag("inner"); CacheLife(revalidate: 60, expire: 600); return 1; }, "remote");
+        var outerDefault = Function(async () => { CacheTag("middle"); return await innerRemote() + 1; });
+        var outerRemote = Function(async () => { CacheTag("outer"); return await outerDefault() + 1; }, "remote");
 
         Assert.Equal(3, await outerRemote());
+        await t.Runtime.FlushAsync();
+
+        var middle = Assert.Single(local.Sets);
+        Assert.Equal(["middle", "inner"], middle.Tags);
+        Assert.Equal((60d, 600d), (middle.Revalidate, middle.Expire));
+        Assert.Equal(2, remote.Sets.Count);
+        var outer = remote.Sets.Single(e => e.Tags.Contains("outer"));
+        Assert.Equal(["outer", "middle", "inner"], outer.Tags);
+        Assert.Equal((60d, 600d), (outer.Revalidate, outer.Expire));
+        Assert.Equal(3, await outerRemote()); // a hit of the outermost entry
+        Assert.Equal(3, remote.Sets.Count + local.Sets.Count);
     }
 }
