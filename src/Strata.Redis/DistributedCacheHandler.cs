@@ -100,12 +100,12 @@ public sealed partial class DistributedCacheHandler : ICacheHandler
                 return null; // the store failed: the entry cannot be checked
             }
 
-            if (record.Expired is { } expired && expired <= now && expired >= entry.Timestamp)
+            if (record.State.Expires(entry.Timestamp, now))
             {
                 return null;
             }
 
-            stale |= record.Stale is { } s && s >= entry.Timestamp;
+            stale |= record.State.MakesStale(entry.Timestamp);
         }
 
         return stale ? entry.WithRevalidate(-1) : entry;
@@ -134,10 +134,7 @@ public sealed partial class DistributedCacheHandler : ICacheHandler
                 return now; // cannot be checked: treat as expired now
             }
 
-            if (record.Expired is { } expired && expired <= now && expired > expiration)
-            {
-                expiration = expired;
-            }
+            expiration = Math.Max(expiration, record.State.ExpiredBy(now));
         }
 
         return expiration;

@@ -121,8 +121,7 @@ public sealed partial class RedisCacheHandler
         args[0] = at;
         args[1] = Now;
         args[2] = durations is null ? "x" : "r";
-        args[3] = durations is null ? at.ToString(CultureInfo.InvariantCulture)
-            : durations.Value.Expire is { } e ? (at + TagRecord.Milliseconds(e)).ToString(CultureInfo.InvariantCulture) : "";
+        args[3] = durations?.Expire is { } e ? (at + TagRecord.Milliseconds(e)).ToString(CultureInfo.InvariantCulture) : "";
         args[4] = _channel.ToString();
         args[5] = MaxTrackedChanges;
         args[6] = TagTimeToLive();
@@ -264,7 +263,7 @@ public sealed partial class RedisCacheHandler
         {
             case 't':
                 var body = text.AsSpan(2);
-                var end = NthIndexOf(body, '|', 3);
+                var end = NthIndexOf(body, '|', 4); // revision|stale|expired|expiresAt|tag
                 if (end < 0)
                 {
                     return;

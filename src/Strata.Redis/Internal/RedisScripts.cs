@@ -8,34 +8,46 @@ namespace Strata.Redis.Internal;
 internal static class RedisScripts
 {
     /// <summary>
-    /// Invalidates tags (see <see cref="TagRecord.Apply"/>, the same rule), bumps the tag version, records which tags
-    /// changed at which version (trimmed to the newest ARGV[6]), and publishes each new record.
-    /// KEYS: version, changes, trimmed, tag keys...; ARGV: at, now, mode (x = expire, r = revalidate), incoming expiry
-    /// ('' = keep), channel, max changes, tag TTL ms ('0' = none), tag names... Returns {version, record...}.
+    /// Invalidates tags with <see cref="TagState.Apply"/>'s rule (the same rule, in Lua), bumps the tag version, records which
+    /// tags changed at which version (trimmed to the newest ARGV[6]), and publishes each new record.
+    /// KEYS: version, changes, trimmed, tag keys...; ARGV: at, now, mode (x = expire, r = revalidate), the profile's expiry in
+    /// Unix ms ('' = none), channel, max changes, tag TTL ms ('0' = none), tag names... Returns {version, record...}.
     /// </summary>
     public const string UpdateTags = """
+        local function num(s) if s == nil or s == '' then return nil end return tonumber(s) end
+        local function later(a, b) if a == nil or a < b then return b end return a end
+        local function text(v) if v == nil then return '' end return string.format('%.0f', v) end
         local rev = redis.call('INCR', KEYS[1])
-        local at = ARGV[1]
+        local at = tonumber(ARGV[1])
         local now = tonumber(ARGV[2])
         local out = {rev}
         for i = 4, #KEYS do
           local current = redis.call('GET', KEYS[i])
-          local stale, expired = '', ''
+          local stale, expired, expiresAt = nil, nil, nil
           if current then
-            local a = string.find(current, '|', 1, true)
-            local b = string.find(current, '|', a + 1, true)
-            stale = string.sub(current, a + 1, b - 1)
-            expired = string.sub(current, b + 1)
+            local parts = {}
+            for part in string.gmatch(current .. '|', '([^|]*)|') do parts[#parts + 1] = part end
+            stale, expired, expiresAt = num(parts[2]), num(parts[3]), num(parts[4])
           end
-          local incoming = ARGV[4]
-          if ARGV[3] == 'r' then
-            if stale == '' or tonumber(stale) < tonumber(at) then stale = at end
-            if incoming == '' then incoming = expired end
+          if expiresAt ~= nil and expiresAt <= now then
+            expired = later(expired, expiresAt)
+            expiresAt = nil
           end
-          if not (expired ~= '' and tonumber(expired) <= now and (incoming == '' or tonumber(expired) > tonumber(incoming))) then
-            expired = incoming
+          if ARGV[3] == 'x' then
+            expired = later(expired, at)
+          else
+            stale = later(stale, at)
+            local scheduled = num(ARGV[4])
+            if scheduled ~= nil then
+              if scheduled <= now then
+                expired = later(expired, scheduled)
+                expiresAt = nil
+              else
+                expiresAt = scheduled
+              end
+            end
           end
-          local record = rev .. '|' .. stale .. '|' .. expired
+          local record = rev .. '|' .. text(stale) .. '|' .. text(expired) .. '|' .. text(expiresAt)
           if ARGV[7] == '0' then
             redis.call('SET', KEYS[i], record)
           else

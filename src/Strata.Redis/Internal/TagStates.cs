@@ -39,13 +39,13 @@ internal sealed class TagStates
                 return false;
             }
 
-            if (record.Expired is { } expired && expired <= now && expired >= entry.Timestamp)
+            if (record.State.Expires(entry.Timestamp, now))
             {
                 verdict = TagVerdict.Expired;
                 return true;
             }
 
-            if (record.Stale is { } stale && stale >= entry.Timestamp)
+            if (record.State.MakesStale(entry.Timestamp))
             {
                 verdict = TagVerdict.Stale;
             }
@@ -65,10 +65,7 @@ internal sealed class TagStates
                 return false;
             }
 
-            if (record.Expired is { } expired && expired <= now && expired > expiration)
-            {
-                expiration = expired;
-            }
+            expiration = Math.Max(expiration, record.State.ExpiredBy(now));
         }
 
         return true;

@@ -82,19 +82,19 @@ public sealed partial class CacheRuntime
     /// <see cref="StrataOptions.FailSafeRetryInterval"/> ago), serves <paramref name="previous"/> instead of the error.
     /// </summary>
     /// <summary>
-    /// A miss (<see cref="GenerateSharedAsync"/>) that, with <see cref="StrataOptions.FailSafeWindow"/> on, falls back to the
+    /// A miss (<see cref="GenerateSharedAsync"/>; <see langword="null"/> when the caller must look again) that, with <see cref="StrataOptions.FailSafeWindow"/> on, falls back to the
     /// expired <paramref name="previous"/> entry when the function fails (or failed less than FailSafeRetryInterval ago) and
     /// the entry expired less than the window ago. Entries expired by a tag never reach here (the handler drops them).
     /// </summary>
-    private async ValueTask<Result<TResult>> GenerateWithFailSafeAsync<TBody, TResult>(
-        CacheFunction function, ICacheHandler handler, CacheKey key, TBody body, CacheRequest? request, CacheEntry? previous)
+    private async ValueTask<Result<TResult>?> GenerateWithFailSafeAsync<TBody, TResult>(
+        CacheFunction function, ICacheHandler handler, CacheKey key, TBody body, CacheRequest? request, CacheEntry? previous, int seen)
         where TBody : struct, ICacheBody<TResult>
     {
         var window = FailSafeWindowMs(Options);
         var now = _clock.ReadMs;
         if (previous is null || window <= 0 || now - previous.ExpireAt > window)
         {
-            return await GenerateSharedAsync<TBody, TResult>(function, handler, key, body, request).ConfigureAwait(false);
+            return await GenerateSharedAsync<TBody, TResult>(function, handler, key, body, request, seen).ConfigureAwait(false);
         }
 
         if (IsRetryThrottled(key, now))
@@ -109,7 +109,7 @@ public sealed partial class CacheRuntime
 
         try
         {
-            return await GenerateSharedAsync<TBody, TResult>(function, handler, key, body, request).ConfigureAwait(false);
+            return await GenerateSharedAsync<TBody, TResult>(function, handler, key, body, request, seen).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -13,7 +13,15 @@ namespace Strata;
 /// </summary>
 public sealed partial class CacheRuntime
 {
+    private const int RunStripes = 256;
+
     private static readonly string[] NoTags = [];
+
+    /// <summary>
+    /// How many runs made an entry, per stripe of keys: a miss that finds the count moved since it read the handler looks
+    /// again instead of running the function a second time for callers that came just after a run (stampede protection).
+    /// </summary>
+    private readonly int[] _runs = new int[RunStripes];
 
     /// <summary>
     /// Runs a cached function: fresh entry → its value at once; stale entry → its value at once and one refresh in the
@@ -310,9 +318,11 @@ public sealed partial class CacheRuntime
 
         CacheEntry? entry;
         MemoryCacheHandler.Node? node = null;
+        int? seen = null;
         if (binding.Memory is { } memory)
         {
-            // The memory handler's RefreshTags does nothing, so there is nothing to wait for before reading it.
+            // The memory handler's RefreshTags does nothing, so there is nothing to wait for before reading it. What it says
+            // is only a hint for the full read, which reads it again (it costs nothing) unless the entry can be served.
             if (!memory.TryGet(key, out entry, out node))
             {
                 return false; // a write of the key is pending: the full read waits for it
@@ -326,10 +336,12 @@ public sealed partial class CacheRuntime
                 return false;
             }
 
+            var before = RunsOf(key); // read before the handler: a run that makes the entry after it is noticed
+            seen = before;
             var pending = handler.GetAsync(key, request?.ImplicitTags ?? NoTags);
             if (!pending.IsCompletedSuccessfully)
             {
-                probe = new Probe(pending.AsTask());
+                probe = new Probe(pending.AsTask(), before);
                 return false;
             }
 
@@ -338,7 +350,7 @@ public sealed partial class CacheRuntime
 
         if (entry is null || !IsFresh(entry) || entry.Value is not ObjectValue<TResult> { IsShared: true } objectValue)
         {
-            probe = new Probe(entry);
+            probe = new Probe(entry, seen);
             return false;
         }
 
@@ -347,7 +359,7 @@ public sealed partial class CacheRuntime
             var discard = request.ShouldDiscardAsync(entry, function.Kind, binding.Handler!);
             if (!discard.IsCompletedSuccessfully || discard.Result)
             {
-                probe = new Probe(entry); // the full read decides (and logs) it
+                probe = new Probe(entry, seen); // the full read decides (and logs) it
                 return false;
             }
         }
@@ -448,29 +460,61 @@ public sealed partial class CacheRuntime
             }
         }
 
-        var entry = probe.HasEntry
-            ? probe.Entry
-            : await (probe.Pending ?? handler.GetAsync(key, request?.ImplicitTags ?? NoTags).AsTask()).ConfigureAwait(false);
-        if (DebugCache)
+        while (true)
         {
-            Debug("GET", function, key, entry is null ? "(no entry)" : "(entry from " + entry.Timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")");
-        }
-
-        if (entry is not null && request is not null && await request.ShouldDiscardAsync(entry, function.Kind, handler).ConfigureAwait(false))
-        {
-            if (DebugCache)
+            // The run count is read before the handler: a miss or a refresh that finds it moved knows a run made or refreshed
+            // the entry since, and looks again instead of running the function a second time. A hint of the memory handler
+            // that cannot be served as it is, is read again after the count.
+            int seen;
+            CacheEntry? entry;
+            if (probe.Seen is { } fetchedAfter)
             {
-                Debug("DISCARD", function, key, "(a tag or path was revalidated)");
+                (seen, entry) = (fetchedAfter, probe.Pending is { } pending ? await pending.ConfigureAwait(false) : probe.Entry);
+            }
+            else if (probe.Entry is { } hint && IsFresh(hint))
+            {
+                (seen, entry) = (RunsOf(key), hint);
+            }
+            else
+            {
+                seen = RunsOf(key);
+                entry = await handler.GetAsync(key, request?.ImplicitTags ?? NoTags).ConfigureAwait(false);
             }
 
-            entry = null;
-        }
+            probe = default;
+            if (DebugCache)
+            {
+                Debug("GET", function, key, entry is null ? "(no entry)" : "(entry from " + entry.Timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")");
+            }
 
-        if (entry is null || _clock.ReadMs > entry.ExpireAt)
-        {
-            return await GenerateWithFailSafeAsync<TBody, TResult>(function, handler, key, body, request, entry).ConfigureAwait(false);
-        }
+            if (entry is not null && request is not null && await request.ShouldDiscardAsync(entry, function.Kind, handler).ConfigureAwait(false))
+            {
+                if (DebugCache)
+                {
+                    Debug("DISCARD", function, key, "(a tag or path was revalidated)");
+                }
 
+                entry = null;
+            }
+
+            if (entry is null || _clock.ReadMs > entry.ExpireAt)
+            {
+                if (await GenerateWithFailSafeAsync<TBody, TResult>(function, handler, key, body, request, entry, seen).ConfigureAwait(false) is { } generated)
+                {
+                    return generated;
+                }
+
+                continue; // a run made the entry since this caller looked: look again
+            }
+
+            return Serve<TBody, TResult>(function, handler, key, body, entry, seen);
+        }
+    }
+
+    /// <summary>A hit of the handler's entry: fresh, or stale (served at once, refreshed once in the background).</summary>
+    private Result<TResult> Serve<TBody, TResult>(CacheFunction function, ICacheHandler handler, CacheKey key, TBody body, CacheEntry entry, int seen)
+        where TBody : struct, ICacheBody<TResult>
+    {
         if (IsFresh(entry))
         {
             RecordHit(function, key);
@@ -487,7 +531,7 @@ public sealed partial class CacheRuntime
                 Debug("STALE", function, key, "(serving the stale value, refreshing in the background)");
             }
 
-            RefreshInBackground<TBody, TResult>(function, handler, key, body);
+            RefreshInBackground<TBody, TResult>(function, handler, key, body, seen);
         }
 
         return new Result<TResult>(entry.Value.Read<TResult>(), entry);
@@ -497,8 +541,8 @@ public sealed partial class CacheRuntime
     /// A miss: run the function once for every concurrent caller of the key, and store the result. A caller that finds a run
     /// in flight (a miss or a background refresh) waits for it, unless <see cref="JoinAsync"/> says it must not use its result.
     /// </summary>
-    private async ValueTask<Result<TResult>> GenerateSharedAsync<TBody, TResult>(
-        CacheFunction function, ICacheHandler handler, CacheKey key, TBody body, CacheRequest? request)
+    private async ValueTask<Result<TResult>?> GenerateSharedAsync<TBody, TResult>(
+        CacheFunction function, ICacheHandler handler, CacheKey key, TBody body, CacheRequest? request, int seen)
         where TBody : struct, ICacheBody<TResult>
     {
         var completion = new TaskCompletionSource<CacheEntry>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -521,12 +565,21 @@ public sealed partial class CacheRuntime
             }
         }
 
+        if (RunsOf(key) != seen)
+        {
+            // A run of this key (or of one sharing its stripe) made an entry after this caller read the handler.
+            _inflight.TryRemove(new KeyValuePair<CacheKey, InFlight>(key, flight));
+            completion.TrySetCanceled(); // whoever joined looks again too
+            return null;
+        }
+
         CountMiss(function, key, "MISS");
         try
         {
             TrackWrite(handler.SetAsync(key, completion.Task), function, key);
             var generated = await GenerateAsync<TBody, TResult>(function, body, request).ConfigureAwait(false);
             completion.TrySetResult(generated.Entry);
+            Interlocked.Increment(ref RunsOf(key));
             if (DebugCache)
             {
                 Debug("SET", function, key, Describe(generated.Entry));
@@ -598,7 +651,8 @@ public sealed partial class CacheRuntime
         return new Result<TResult>(value, entry);
     }
 
-    private void RefreshInBackground<TBody, TResult>(CacheFunction function, ICacheHandler handler, CacheKey key, TBody body)
+    /// <summary>One refresh of a stale entry, unless it failed recently or a run refreshed it since <paramref name="seen"/>.</summary>
+    private void RefreshInBackground<TBody, TResult>(CacheFunction function, ICacheHandler handler, CacheKey key, TBody body, int seen)
         where TBody : struct, ICacheBody<TResult>
     {
         if (IsRetryThrottled(key, _clock.ReadMs))
@@ -608,14 +662,14 @@ public sealed partial class CacheRuntime
 
         if (handler is ICacheRefreshCoordinator coordinator)
         {
-            RefreshWhenAllowed<TBody, TResult>(coordinator, function, handler, key, body); // once per cluster: the handler decides where
+            RefreshWhenAllowed<TBody, TResult>(coordinator, function, handler, key, body, seen); // once per cluster: the handler decides where
             return;
         }
 
-        StartRefresh<TBody, TResult>(function, handler, key, body);
+        StartRefresh<TBody, TResult>(function, handler, key, body, seen);
     }
 
-    private void StartRefresh<TBody, TResult>(CacheFunction function, ICacheHandler handler, CacheKey key, TBody body)
+    private void StartRefresh<TBody, TResult>(CacheFunction function, ICacheHandler handler, CacheKey key, TBody body, int seen)
         where TBody : struct, ICacheBody<TResult>
     {
         var completion = new TaskCompletionSource<CacheEntry>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -623,6 +677,13 @@ public sealed partial class CacheRuntime
         if (!_inflight.TryAdd(key, flight))
         {
             return; // already being refreshed (or made)
+        }
+
+        if (RunsOf(key) != seen)
+        {
+            _inflight.TryRemove(new KeyValuePair<CacheKey, InFlight>(key, flight)); // refreshed since this caller read it
+            completion.TrySetCanceled();
+            return;
         }
 
         if (_metrics.Revalidations.Enabled)
@@ -653,6 +714,7 @@ public sealed partial class CacheRuntime
             var generated = await GenerateAsync<TBody, TResult>(function, body, request: null).ConfigureAwait(false);
             completion.TrySetResult(generated.Entry);
             await handler.SetAsync(key, completion.Task).ConfigureAwait(false);
+            Interlocked.Increment(ref RunsOf(key));
         }
         catch (Exception ex)
         {
@@ -666,6 +728,9 @@ public sealed partial class CacheRuntime
             _inflight.TryRemove(new KeyValuePair<CacheKey, InFlight>(key, flight));
         }
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref int RunsOf(CacheKey key) => ref _runs[(int)((ulong)key.Hash & (RunStripes - 1))];
 
     /// <summary>Whether an entry may be served without a refresh. A tag-stale entry (revalidate -1) never is.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -738,25 +803,32 @@ public sealed partial class CacheRuntime
     /// <summary>The front-table key of calls that have none.</summary>
     private readonly struct NoFront;
 
-    /// <summary>What <see cref="TryHit"/> fetched: the handler's answer (or the read still pending), or the node of a hit.</summary>
+    /// <summary>What <see cref="TryHit"/> fetched: the handler's answer (or the read still pending) and the run count before it, or the node of a hit.</summary>
     private readonly struct Probe
     {
-        public Probe(CacheEntry? entry)
+        public Probe(CacheEntry? entry, int? seen)
         {
             Entry = entry;
-            HasEntry = true;
+            Seen = seen;
         }
 
-        public Probe(Task<CacheEntry?> pending) => Pending = pending;
+        public Probe(Task<CacheEntry?> pending, int seen)
+        {
+            Pending = pending;
+            Seen = seen;
+        }
 
         public Probe(MemoryCacheHandler.Node? node) => Node = node;
 
         public CacheEntry? Entry { get; }
 
-        public bool HasEntry { get; }
-
         public Task<CacheEntry?>? Pending { get; }
+
+        /// <summary>The run count of the key's stripe before the handler was read; <see langword="null"/> for a hint of the memory handler.</summary>
+        public int? Seen { get; }
 
         public MemoryCacheHandler.Node? Node { get; }
     }
+
+
 }

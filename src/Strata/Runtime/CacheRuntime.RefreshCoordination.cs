@@ -13,7 +13,7 @@ public sealed partial class CacheRuntime
     private readonly ConcurrentDictionary<CacheKey, byte> _refreshRequests = new();
 
     private void RefreshWhenAllowed<TBody, TResult>(
-        ICacheRefreshCoordinator coordinator, CacheFunction function, ICacheHandler handler, CacheKey key, TBody body)
+        ICacheRefreshCoordinator coordinator, CacheFunction function, ICacheHandler handler, CacheKey key, TBody body, int seen)
         where TBody : struct, ICacheBody<TResult>
     {
         if (_inflight.ContainsKey(key) || !_refreshRequests.TryAdd(key, 0))
@@ -30,7 +30,7 @@ public sealed partial class CacheRuntime
                 {
                     if (await MayRefreshAsync(coordinator, function, key).ConfigureAwait(false))
                     {
-                        StartRefresh<TBody, TResult>(function, handler, key, body);
+                        StartRefresh<TBody, TResult>(function, handler, key, body, seen);
                     }
                 }
                 finally

@@ -53,7 +53,7 @@ public sealed partial class CacheRuntime
     {
         GuardRevalidation($"RevalidateTag {tag}");
         LogRevalidateTagWithoutProfile(ErrorMessages.RevalidateTagWithoutProfile);
-        return UpdateTagsCoreAsync([tag], null, pathWasRevalidated: false, cancellationToken);
+        return UpdateTagsCoreAsync([tag], null, pathWasRevalidated: true, cancellationToken);
     }
 
     /// <summary>

@@ -262,6 +262,34 @@ public abstract class CacheHandlerContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnEntryExpiredByATag_StaysExpired_WhenTheTagIsThenRevalidatedWithAProfile()
+    {
+        // Next.js overwrites the tag's expiry with the profile's future one, and the expired entry comes back as stale.
+        await Handler.SetAsync(Key("a"), Task.FromResult(Entry("apple", ["fruit"])));
+        Time.Advance(TimeSpan.FromMilliseconds(1));
+        await Handler.UpdateTagsAsync(["fruit"], null);
+        Time.Advance(TimeSpan.FromMilliseconds(1));
+
+        await Handler.UpdateTagsAsync(["fruit"], new TagDurations(3600));
+
+        Assert.Null(await Handler.GetAsync(Key("a"), []));
+        Assert.Equal(Now - 1, await Handler.GetExpirationAsync(["fruit"]));
+    }
+
+    [Fact]
+    public async Task AProfilesExpiry_ThatHasPassed_StillExpiresOlderEntries_AfterALaterProfile()
+    {
+        await Handler.SetAsync(Key("a"), Task.FromResult(Entry("apple", ["fruit"])));
+        Time.Advance(TimeSpan.FromMilliseconds(1));
+        await Handler.UpdateTagsAsync(["fruit"], new TagDurations(5)); // stale now, expired in 5 s
+        Time.Advance(TimeSpan.FromSeconds(6));
+
+        await Handler.UpdateTagsAsync(["fruit"], new TagDurations(3600)); // a later profile schedules a later expiry
+
+        Assert.Null(await Handler.GetAsync(Key("a"), []));
+    }
+
+    [Fact]
     public async Task GetExpiration_IsZero_ForTagsThatNeverExpired()
     {
         Assert.Equal(0, await Handler.GetExpirationAsync(["never-touched"]));

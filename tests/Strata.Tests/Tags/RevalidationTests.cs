@@ -66,7 +66,7 @@ public sealed class RevalidationTests
         await RevalidateTag("products", "brief");
 
         var now = t.Time.GetUtcNow().ToUnixTimeMilliseconds();
-        Assert.Equal(new TagState(now, now + 60_000), tags["products"]);
+        Assert.Equal(new TagState(now, Expired: null, ExpiresAt: now + 60_000), tags["products"]);
     }
 
     [Fact]
