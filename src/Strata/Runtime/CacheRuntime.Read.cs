@@ -462,7 +462,7 @@ public sealed partial class CacheRuntime
         {
             // Private results are never stored on the server; draft mode neither reads nor writes.
             CountMiss(function, key, function.IsPrivate ? "PRIVATE" : "DRAFT-MODE BYPASS");
-            var generated = await GenerateAsync(function, key, state, factory, request).ConfigureAwait(false);
+            var generated = await GenerateAsync(function, key, state, factory, request, handler: null).ConfigureAwait(false);
             return generated;
         }
 
@@ -545,8 +545,8 @@ public sealed partial class CacheRuntime
         try
         {
             TrackWrite(handler.SetAsync(key, completion.Task), function, key);
-            var generated = await GenerateAsync(function, key, state, factory, request).ConfigureAwait(false);
-            completion.TrySetResult(generated.Entry);
+            var generated = await GenerateAsync(function, key, state, factory, request, handler).ConfigureAwait(false);
+            Complete(completion, generated.Entry);
             if (CacheDebug.Enabled)
             {
                 CacheDebug.Log(_logger, "SET", function.Kind, function, key, Describe(generated.Entry));
@@ -582,15 +582,18 @@ public sealed partial class CacheRuntime
         }
     }
 
-    /// <summary>Runs the body in a fresh cache scope and makes the entry (Next.js's <c>generateCacheEntry</c>).</summary>
+    /// <summary>
+    /// Runs the body in a fresh cache scope and makes the entry (Next.js's <c>generateCacheEntry</c>) for
+    /// <paramref name="handler"/>; <see langword="null"/> when the entry is not stored.
+    /// </summary>
     private async ValueTask<Result<TResult>> GenerateAsync<TState, TResult>(
-        CacheFunction function, CacheKey key, TState state, Func<TState, ValueTask<TResult>> factory, CacheRequest? request)
+        CacheFunction function, CacheKey key, TState state, Func<TState, ValueTask<TResult>> factory, CacheRequest? request, ICacheHandler? handler)
     {
         var scope = new CacheScope(this, function, request, _defaultProfile);
         var timestamp = _clock.StampMs;
         AmbientContext.Current = new AmbientContext(this, request, scope);
         var value = await factory(state).ConfigureAwait(false);
-        var entry = scope.CreateEntry(new ObjectValue<TResult>(value, Serializer), timestamp);
+        var entry = scope.CreateEntry(CreateValue(function, value, handler), timestamp);
         return new Result<TResult>(value, entry);
     }
 
@@ -644,8 +647,8 @@ public sealed partial class CacheRuntime
                 CacheDebug.Log(_logger, "REVALIDATE", function.Kind, function, key);
             }
 
-            var generated = await GenerateAsync(function, key, state, factory, request: null).ConfigureAwait(false);
-            completion.TrySetResult(generated.Entry);
+            var generated = await GenerateAsync(function, key, state, factory, request: null, handler).ConfigureAwait(false);
+            Complete(completion, generated.Entry);
             await handler.SetAsync(key, completion.Task).ConfigureAwait(false);
         }
         catch (Exception ex)

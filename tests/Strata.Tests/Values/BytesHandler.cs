@@ -10,23 +10,40 @@ namespace Strata.Tests.Values;
 internal sealed class BytesHandler(ICacheSerializer serializer) : ICacheHandler
 {
     private readonly ConcurrentDictionary<CacheKey, (byte[] Bytes, CacheEntry Entry)> _entries = new();
+    private readonly ConcurrentDictionary<CacheKey, Task> _pending = new();
+    private int _refused;
 
     public int Count => _entries.Count;
 
     /// <summary>Entries that could not be stored because their value would not give its bytes.</summary>
-    public int Refused { get; private set; }
+    public int Refused => Volatile.Read(ref _refused);
 
-    public ValueTask<CacheEntry?> GetAsync(CacheKey key, IReadOnlyList<string> softTags, CancellationToken cancellationToken = default) =>
-        new(_entries.TryGetValue(key, out var stored)
+    public async ValueTask<CacheEntry?> GetAsync(CacheKey key, IReadOnlyList<string> softTags, CancellationToken cancellationToken = default)
+    {
+        if (_pending.TryGetValue(key, out var pending))
+        {
+            await pending; // a read that races a write of the key waits for it, as every handler must
+        }
+
+        return _entries.TryGetValue(key, out var stored)
             ? new CacheEntry(CacheValue.FromBytes(stored.Bytes, serializer), stored.Entry.Tags, stored.Entry.Timestamp, stored.Entry.Stale, stored.Entry.Revalidate, stored.Entry.Expire)
-            : null);
+            : null;
+    }
 
-    public async ValueTask SetAsync(CacheKey key, Task<CacheEntry> pendingEntry, CancellationToken cancellationToken = default)
+    public ValueTask SetAsync(CacheKey key, Task<CacheEntry> pendingEntry, CancellationToken cancellationToken = default)
+    {
+        var write = StoreAsync(key, pendingEntry);
+        _pending[key] = write;
+        _ = write.ContinueWith(_ => _pending.TryRemove(new KeyValuePair<CacheKey, Task>(key, write)), TaskScheduler.Default);
+        return new ValueTask(write);
+    }
+
+    private async Task StoreAsync(CacheKey key, Task<CacheEntry> pendingEntry)
     {
         CacheEntry entry;
         try
         {
-            entry = await pendingEntry;
+            entry = await pendingEntry.ConfigureAwait(false);
         }
         catch (Exception)
         {
@@ -39,7 +56,7 @@ internal sealed class BytesHandler(ICacheSerializer serializer) : ICacheHandler
         }
         catch (Exception)
         {
-            Refused++;
+            Interlocked.Increment(ref _refused);
         }
     }
 

@@ -196,7 +196,8 @@ public sealed class CopyFidelityTests
     public async Task ADerivedValueReturnedAsItsBase_IsNotCached_ByAHandlerThatKeepsBytes()
     {
         // Bytes are read by the declared type (Animal): a Dog cannot be restored from them, so it is not stored.
-        using var t = Bytes();
+        var handler = new BytesHandler(new JsonCacheSerializer());
+        using var t = new TestRuntime(handlers: [new("default", handler)]);
         var runs = new Counter();
         var get = Function(async (int n) => { runs.Next(); await Task.Yield(); return (Animal)new Dog { Name = "Rex", GoodBoy = true }; });
 
@@ -205,6 +206,8 @@ public sealed class CopyFidelityTests
         Assert.Equal(2, count);
         DeepEquality.AssertEqual(miss, hit);
         Assert.Contains(t.Logs.Warnings, w => w.Contains("Dog", StringComparison.Ordinal) && w.Contains("Animal", StringComparison.Ordinal));
+        Assert.Equal(0, handler.Count);
+        Assert.Equal(0, handler.Refused); // the handler was never handed a value it could not write
     }
 
     [Fact]

@@ -133,7 +133,6 @@ public sealed class ImmutabilityTests
         Assert.Equal(immutable, Immutability.IsImmutable(type));
     }
 
-#if AFTER
     [Fact]
     public void AFrozenCollection_IsShared_WhateverItsInternalType()
     {
@@ -144,5 +143,4 @@ public sealed class ImmutabilityTests
         Assert.True(Immutability.IsShared(map));
         Assert.False(Immutability.IsShared(System.Collections.Frozen.FrozenDictionary.ToFrozenDictionary(new Dictionary<string, List<int>> { ["a"] = [1] })));
     }
-#endif
 }
