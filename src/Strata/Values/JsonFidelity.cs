@@ -140,7 +140,7 @@ internal static class JsonFidelity
 
                 if (property.Get is null)
                 {
-                    return $"has {Describe(property)}, which the serializer ignores";
+                    return $"has {Describe(property)} that the serializer ignores";
                 }
 
                 if (property.Set is null && property.AssociatedParameter is null)
