@@ -63,6 +63,7 @@ public sealed class ResultCopyAnalyzer : DiagnosticAnalyzer
 /// </summary>
 internal sealed class CopyRules(StrataSymbols s)
 {
+    private readonly INamedTypeSymbol _enumerableOfT = s.Compilation.GetSpecialType(SpecialType.System_Collections_Generic_IEnumerable_T);
     private readonly INamedTypeSymbol? _jsonIgnore = s.Compilation.GetTypeByMetadataName("System.Text.Json.Serialization.JsonIgnoreAttribute");
     private readonly INamedTypeSymbol? _jsonInclude = s.Compilation.GetTypeByMetadataName("System.Text.Json.Serialization.JsonIncludeAttribute");
     private readonly INamedTypeSymbol? _jsonConstructor = s.Compilation.GetTypeByMetadataName("System.Text.Json.Serialization.JsonConstructorAttribute");
@@ -203,8 +204,7 @@ internal sealed class CopyRules(StrataSymbols s)
             return Check(dictionary.TypeArguments[1], prefix + "[]", visited);
         }
 
-        var items = StrataSymbols.FindConstruction(type, s.Compilation.GetTypeByMetadataName("System.Collections.Generic.IEnumerable`1"))?.TypeArguments[0]
-            ?? s.Compilation.GetSpecialType(SpecialType.System_Object);
+        var items = StrataSymbols.FindConstruction(type, _enumerableOfT)?.TypeArguments[0] ?? s.Compilation.GetSpecialType(SpecialType.System_Object);
         return Check(items, prefix + "[]", visited);
     }
 

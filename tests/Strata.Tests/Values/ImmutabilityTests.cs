@@ -87,6 +87,20 @@ public sealed class ImmutabilityTests
     }
 
     [Fact]
+    public async Task ACollectionExpressionTypedAsAReadOnlyInterface_IsShared()
+    {
+        using var t = new TestRuntime();
+        var get = Function(async (int n) =>
+        {
+            await Task.Yield();
+            IReadOnlyList<string> items = ["a", "b", n.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+            return items;
+        });
+
+        Assert.Same(await get(1), await get(1));
+    }
+
+    [Fact]
     public async Task ABuilderOfAnImmutableCollection_IsNotShared()
     {
         using var t = new TestRuntime();
