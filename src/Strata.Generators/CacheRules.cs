@@ -163,7 +163,7 @@ internal static class CacheRules
             }
         }
 
-        if (includeWarnings && result is not null && ImmutabilityRules.WhyMutable(result, s) is { } why)
+        if (includeWarnings && result is not null && ImmutabilityRules.WhyMutable(result, s) is { } why && new CopyRules(s).WhyNotCopyable(result, storedAsBytes: false) is null)
         {
             yield return new Finding(Descriptors.MutableResult, ResultTypeLocation(method) ?? location,
                 new object?[] { name, result.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat), why });
@@ -257,7 +257,7 @@ internal static class CacheRules
     private static Location? ReturnTypeLocation(IMethodSymbol method) =>
         method.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is MethodDeclarationSyntax syntax ? syntax.ReturnType.GetLocation() : null;
 
-    private static Location? ResultTypeLocation(IMethodSymbol method) =>
+    internal static Location? ResultTypeLocation(IMethodSymbol method) =>
         method.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is MethodDeclarationSyntax { ReturnType: GenericNameSyntax { TypeArgumentList.Arguments: { Count: 1 } arguments } }
             ? arguments[0].GetLocation()
             : ReturnTypeLocation(method);

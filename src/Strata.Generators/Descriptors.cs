@@ -97,4 +97,9 @@ internal static class Descriptors
         "STRATA017",
         "The class of a [UseCache] method cannot be subclassed",
         "'{0}' {1}, so Strata cannot generate the subclass that caches its [UseCache] methods. {2}");
+
+    public static readonly DiagnosticDescriptor UncopyableResult = Warning(
+        "STRATA030",
+        "A [UseCache] result type cannot be copied faithfully",
+        "'{0}' returns {1}, which {2}. A copy would not be what the call returned, so such results are returned uncached (with a warning at run time). Make the type immutable (a record with init-only properties, ImmutableArray<T> or FrozenDictionary<TKey, TValue>, or [ImmutableObject(true)]), make it copy faithfully (public properties that are settable or set by constructor parameters; [JsonInclude] for a non-public setter), or register a serializer that copies it with StrataOptions.Serializer.");
 }

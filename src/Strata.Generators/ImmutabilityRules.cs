@@ -7,7 +7,9 @@ namespace Strata.Generators;
 /// <summary>
 /// The engine's rule (src/Strata/Values/Immutability.cs) for results that can be handed to every caller by reference,
 /// applied to declared types: primitives, strings, enums, dates, [ImmutableObject(true)] types, immutable and frozen
-/// collections, and classes, structs and records whose fields are all read-only, of such types.
+/// collections (not their builders), and classes, structs and records whose fields are all read-only, of such types. A
+/// member of a class or record type that is not sealed is judged by its declared type: the engine looks at the value it
+/// holds (a mutable subclass there makes the value copied), which the build cannot see.
 /// </summary>
 internal static class ImmutabilityRules
 {
@@ -50,6 +52,11 @@ internal static class ImmutabilityRules
         var ns = type.ContainingNamespace?.ToDisplayString();
         if (ns is "System.Collections.Immutable" or "System.Collections.Frozen")
         {
+            if (type.ContainingType is not null)
+            {
+                return "is a builder of an immutable collection (it can be changed)";
+            }
+
             return type is INamedTypeSymbol { IsGenericType: true } generic && generic.TypeArguments.All(a => WhyMutable(a, s, visiting) is null)
                 ? null
                 : "is an immutable collection of mutable elements";
@@ -67,11 +74,6 @@ internal static class ImmutabilityRules
 
         try
         {
-            if (type.TypeKind == TypeKind.Class && !type.IsSealed && !type.IsRecord && visiting.Count > 1)
-            {
-                return "contains a class that is not sealed (a subclass could add mutable state)";
-            }
-
             var fromSource = type.Locations.Any(l => l.IsInSource);
             if (!fromSource && (StrataSymbols.InheritsOrImplements(type, s.CollectionOfT) || StrataSymbols.InheritsOrImplements(type, s.Collection)))
             {

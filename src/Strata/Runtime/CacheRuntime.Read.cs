@@ -431,7 +431,7 @@ public sealed partial class CacheRuntime
         {
             // Private results are never stored on the server; draft mode neither reads nor writes.
             CountMiss(function, key, function.IsPrivate ? "PRIVATE" : "DRAFT-MODE BYPASS");
-            return await GenerateAsync<TBody, TResult>(function, body, request).ConfigureAwait(false);
+            return await GenerateAsync<TBody, TResult>(function, body, request, handler: null).ConfigureAwait(false);
         }
 
         var handler = binding.Handler!;
@@ -577,8 +577,8 @@ public sealed partial class CacheRuntime
         try
         {
             TrackWrite(handler.SetAsync(key, completion.Task), function, key);
-            var generated = await GenerateAsync<TBody, TResult>(function, body, request).ConfigureAwait(false);
-            completion.TrySetResult(generated.Entry);
+            var generated = await GenerateAsync<TBody, TResult>(function, body, request, handler).ConfigureAwait(false);
+            Complete(completion, generated.Entry);
             Interlocked.Increment(ref RunsOf(key));
             if (DebugCache)
             {
@@ -639,15 +639,18 @@ public sealed partial class CacheRuntime
         return stored is not null && stored.Timestamp >= entry.Timestamp ? entry : null;
     }
 
-    /// <summary>Runs the body in a fresh cache scope and makes the entry (Next.js's <c>generateCacheEntry</c>).</summary>
-    private async ValueTask<Result<TResult>> GenerateAsync<TBody, TResult>(CacheFunction function, TBody body, CacheRequest? request)
+    /// <summary>
+    /// Runs the body in a fresh cache scope and makes the entry (Next.js's <c>generateCacheEntry</c>) for
+    /// <paramref name="handler"/>; <see langword="null"/> when the entry is not stored (private caches, draft mode).
+    /// </summary>
+    private async ValueTask<Result<TResult>> GenerateAsync<TBody, TResult>(CacheFunction function, TBody body, CacheRequest? request, ICacheHandler? handler)
         where TBody : struct, ICacheBody<TResult>
     {
         var scope = new CacheScope(this, function, request, _defaultProfile);
         var timestamp = _clock.StampMs;
         AmbientContext.Current = new AmbientContext(this, request, scope);
         var value = await body.RunAsync(this).ConfigureAwait(false);
-        var entry = scope.CreateEntry(new ObjectValue<TResult>(value, Serializer), timestamp);
+        var entry = scope.CreateEntry(CreateValue(function, value, handler), timestamp);
         return new Result<TResult>(value, entry);
     }
 
@@ -711,8 +714,8 @@ public sealed partial class CacheRuntime
                 Debug("REVALIDATE", function, key);
             }
 
-            var generated = await GenerateAsync<TBody, TResult>(function, body, request: null).ConfigureAwait(false);
-            completion.TrySetResult(generated.Entry);
+            var generated = await GenerateAsync<TBody, TResult>(function, body, request: null, handler).ConfigureAwait(false);
+            Complete(completion, generated.Entry);
             await handler.SetAsync(key, completion.Task).ConfigureAwait(false);
             Interlocked.Increment(ref RunsOf(key));
         }

@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace Strata;
 
 /// <summary>
@@ -36,27 +34,31 @@ public abstract class CacheValue
     public abstract T Read<T>();
 }
 
-/// <summary>A value made in this process.</summary>
+/// <summary>
+/// A value made in this process (see <see cref="CacheValues.TryCreate"/>): handed out as it is when it is shared, otherwise
+/// copied from a snapshot taken when it was made (the caller that made it may change it after it is returned). Copies are
+/// made as the value's runtime type when <c>codec</c> is given, so a value returned as its base type keeps its own state;
+/// <see cref="GetBytes"/> always gives what <typeparamref name="T"/> reads back.
+/// </summary>
 internal sealed class ObjectValue<T> : CacheValue
 {
     private readonly T _value;
     private readonly ICacheSerializer _serializer;
+    private readonly TypeCodec? _codec;
+    private byte[]? _copy;
     private byte[]? _bytes;
     private Task<T>? _task;
 
-    public ObjectValue(T value, ICacheSerializer serializer)
+    public ObjectValue(T value, ICacheSerializer serializer, bool shared, TypeCodec? codec, byte[]? snapshot)
     {
         _value = value;
         _serializer = serializer;
-        IsShared = value is null || Immutability.IsImmutable(value.GetType());
-        if (!IsShared)
-        {
-            // Snapshot now: the caller that made the value may change it after it is returned.
-            _bytes = Serialize(value, serializer);
-        }
+        _codec = codec;
+        _copy = snapshot;
+        IsShared = shared;
     }
 
-    /// <summary>Whether the instance can be handed to every caller (its type is immutable).</summary>
+    /// <summary>Whether the instance can be handed to every caller (nothing in it can be changed).</summary>
     public bool IsShared { get; }
 
     /// <summary>The instance itself (only for shared values, or the caller that made it).</summary>
@@ -65,7 +67,9 @@ internal sealed class ObjectValue<T> : CacheValue
     /// <summary>A completed task of the value, made once, so that a hit through a <see cref="Task{TResult}"/> API allocates nothing.</summary>
     public Task<T> CompletedTask => _task ??= Task.FromResult(_value);
 
-    public override ReadOnlyMemory<byte> GetBytes() => _bytes ??= Serialize(_value, _serializer);
+    public override ReadOnlyMemory<byte> GetBytes() => _codec is null ? Copy() : _bytes ??= TypeCodec.Serialize(_serializer, _value);
+
+    public override long Size => Copy().Length;
 
     public override TResult Read<TResult>()
     {
@@ -74,15 +78,10 @@ internal sealed class ObjectValue<T> : CacheValue
             return same._value;
         }
 
-        return _serializer.Deserialize<TResult>(GetBytes().Span);
+        return _codec is null ? _serializer.Deserialize<TResult>(Copy()) : (TResult)_codec.Deserialize(_serializer, Copy())!;
     }
 
-    internal static byte[] Serialize(T value, ICacheSerializer serializer)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        serializer.Serialize(value, buffer);
-        return buffer.WrittenSpan.ToArray();
-    }
+    private byte[] Copy() => _copy ??= _codec is null ? TypeCodec.Serialize(_serializer, _value) : _codec.Serialize(_serializer, _value!);
 }
 
 /// <summary>A value read back from bytes (a remote handler).</summary>
@@ -91,4 +90,21 @@ internal sealed class BytesValue(ReadOnlyMemory<byte> bytes, ICacheSerializer se
     public override ReadOnlyMemory<byte> GetBytes() => bytes;
 
     public override T Read<T>() => serializer.Deserialize<T>(bytes.Span);
+}
+
+/// <summary>
+/// The value of an entry that is not stored: a private or draft-mode result, or one that cannot be copied faithfully. Its
+/// entry only carries lifetimes and tags to outer scopes; the engine never hands it to a handler.
+/// </summary>
+internal sealed class NotStoredValue : CacheValue
+{
+    public static readonly NotStoredValue Instance = new();
+
+    private NotStoredValue()
+    {
+    }
+
+    public override ReadOnlyMemory<byte> GetBytes() => throw new InvalidOperationException("This entry's value is not stored.");
+
+    public override T Read<T>() => throw new InvalidOperationException("This entry's value is not stored.");
 }

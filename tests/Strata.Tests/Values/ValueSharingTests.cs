@@ -74,10 +74,11 @@ public sealed class ValueSharingTests
         var get = Function(async (string id) => { await Task.Yield(); return new Cart { Items = [id] }; });
 
         await get("a");
+        var deserializedByTheMiss = serializer.Deserialized; // the first value of a type is also read back once, to check the copy
         await get("a");
 
         Assert.True(serializer.Serialized >= 1);
-        Assert.Equal(1, serializer.Deserialized);
+        Assert.Equal(1, serializer.Deserialized - deserializedByTheMiss);
     }
 
     private sealed class CountingSerializer : ICacheSerializer
