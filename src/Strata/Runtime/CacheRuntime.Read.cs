@@ -567,9 +567,12 @@ public sealed partial class CacheRuntime
 
         if (RunsOf(key) != seen)
         {
-            // A run of this key (or of one sharing its stripe) made an entry after this caller read the handler.
+            // A run of this key (or of one sharing its stripe) made an entry after this caller read the handler. The caller
+            // gives the miss back: a pending write that ends without an entry tells the handler nobody fills the key now (the
+            // Redis handler releases the fill lease its read took), and whoever joined looks again too.
+            completion.TrySetCanceled();
+            TrackWrite(handler.SetAsync(key, completion.Task), function, key);
             _inflight.TryRemove(new KeyValuePair<CacheKey, InFlight>(key, flight));
-            completion.TrySetCanceled(); // whoever joined looks again too
             return null;
         }
 
@@ -703,6 +706,11 @@ public sealed partial class CacheRuntime
         Track(task);
     }
 
+    /// <summary>
+    /// A background refresh. Its write reaches the handler only once the run has ended, so readers of the stale entry are
+    /// never blocked on it; the handler gets the outcome either way: the entry, or none (a failed or uncopyable run), so it
+    /// can let go of what it holds for the key (the Redis handler's refresh lease).
+    /// </summary>
     private async Task RefreshAsync<TBody, TResult>(
         CacheFunction function, ICacheHandler handler, CacheKey key, TBody body, TaskCompletionSource<CacheEntry> completion, InFlight flight)
         where TBody : struct, ICacheBody<TResult>
@@ -716,8 +724,6 @@ public sealed partial class CacheRuntime
 
             var generated = await GenerateAsync<TBody, TResult>(function, body, request: null, handler).ConfigureAwait(false);
             Complete(completion, generated.Entry);
-            await handler.SetAsync(key, completion.Task).ConfigureAwait(false);
-            Interlocked.Increment(ref RunsOf(key));
         }
         catch (Exception ex)
         {
@@ -725,6 +731,19 @@ public sealed partial class CacheRuntime
             _ = completion.Task.Exception;
             RecordFailure(key);
             LogRefreshFailed(function.DisplayName, key.Description ?? key.ToString(), ex);
+        }
+
+        try
+        {
+            await handler.SetAsync(key, completion.Task).ConfigureAwait(false);
+            if (completion.Task.IsCompletedSuccessfully)
+            {
+                Interlocked.Increment(ref RunsOf(key));
+            }
+        }
+        catch (Exception ex)
+        {
+            LogWriteFailed(function.Kind, function.DisplayName, key.Description ?? key.ToString(), ex);
         }
         finally
         {
