@@ -15,9 +15,17 @@ internal static class KeyTypeRules
 {
     public const string ServiceReason = "is request or service state, not plain data; pass the values the function needs (an id, a culture, a user id) instead";
 
-    /// <summary>Whether arguments of this type are passed through, untouched and left out of the key.</summary>
+    /// <summary>
+    /// Whether arguments of this type are passed through, untouched and left out of the key: <c>CancellationToken</c>
+    /// and Blazor's <c>RenderFragment</c>/<c>RenderFragment&lt;T&gt;</c> (which Strata.AspNetCore registers with
+    /// CacheKeyPassThrough). Other delegates are keyed by identity.
+    /// </summary>
     public static bool IsPassThrough(ITypeSymbol type, StrataSymbols s) =>
-        type.TypeKind == TypeKind.Delegate || StrataSymbols.Is(type, s.CancellationToken);
+        StrataSymbols.Is(type, s.CancellationToken) || IsRenderFragment(type, s);
+
+    /// <summary>Whether the type is a pass-through value the body must not inspect (all but CancellationToken).</summary>
+    public static bool IsRenderFragment(ITypeSymbol type, StrataSymbols s) =>
+        StrataSymbols.Is(type, s.RenderFragment) || StrataSymbols.Is(type, s.RenderFragmentOfT);
 
     public static KeyProblem? Check(ITypeSymbol type, string path, StrataSymbols s) => Check(type, path, s, new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default), 0);
 
@@ -38,7 +46,8 @@ internal static class KeyTypeRules
             return new KeyProblem(path, type, "is a pointer or by-ref type");
         }
 
-        if (IsSimple(type, s) || IsPassThrough(type, s))
+        // Delegates are keyed by identity at run time: their method, and what their target captured.
+        if (IsSimple(type, s) || IsPassThrough(type, s) || type.TypeKind == TypeKind.Delegate)
         {
             return null;
         }
@@ -233,7 +242,8 @@ internal static class KeyTypeRules
             return true;
         }
 
-        if (type.TypeKind == TypeKind.Enum || s.SimpleTypes.Contains(type) || StrataSymbols.InheritsOrImplements(type, s.Uri))
+        if (type.TypeKind == TypeKind.Enum || s.SimpleTypes.Contains(type) || s.CanonicalKeyTypes.Contains(type)
+            || StrataSymbols.InheritsOrImplements(type, s.Uri) || StrataSymbols.InheritsOrImplements(type, s.Encoding))
         {
             return true;
         }

@@ -23,6 +23,8 @@ internal sealed class StrataSymbols
         ValueTaskOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask`1");
         CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
         Component = compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Components.IComponent");
+        RenderFragment = compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Components.RenderFragment");
+        RenderFragmentOfT = compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Components.RenderFragment`1");
         SupplyParameterFromQuery = compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Components.SupplyParameterFromQueryAttribute");
         HttpContext = compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Http.HttpContext");
         HttpContextAccessor = compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Http.IHttpContextAccessor");
@@ -56,6 +58,11 @@ internal sealed class StrataSymbols
                 "System.DateOnly", "System.TimeOnly", "System.TimeSpan", "System.Version",
             }.Select(compilation.GetTypeByMetadataName).Where(t => t is not null)!,
             SymbolEqualityComparer.Default);
+        CanonicalKeyTypes = new HashSet<ITypeSymbol>(
+            new[] { "System.Globalization.CultureInfo", "System.Globalization.RegionInfo", "System.TimeZoneInfo" }
+                .Select(compilation.GetTypeByMetadataName).Where(t => t is not null)!,
+            SymbolEqualityComparer.Default);
+        Encoding = compilation.GetTypeByMetadataName("System.Text.Encoding");
         ServiceTypes = new HashSet<ITypeSymbol>(
             new[]
             {
@@ -89,6 +96,10 @@ internal sealed class StrataSymbols
     public INamedTypeSymbol? CancellationToken { get; }
 
     public INamedTypeSymbol? Component { get; }
+
+    public INamedTypeSymbol? RenderFragment { get; }
+
+    public INamedTypeSymbol? RenderFragmentOfT { get; }
 
     public INamedTypeSymbol? SupplyParameterFromQuery { get; }
 
@@ -143,6 +154,11 @@ internal sealed class StrataSymbols
     public INamedTypeSymbol? ArraySegment { get; }
 
     public HashSet<ITypeSymbol> SimpleTypes { get; }
+
+    /// <summary>Types the key encoder writes by a canonical form (a culture by name, a time zone by id and rules); not immutable results.</summary>
+    public HashSet<ITypeSymbol> CanonicalKeyTypes { get; }
+
+    public INamedTypeSymbol? Encoding { get; }
 
     public HashSet<ITypeSymbol> ServiceTypes { get; }
 

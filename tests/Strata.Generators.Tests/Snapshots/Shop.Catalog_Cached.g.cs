@@ -66,7 +66,7 @@ namespace Shop
             cancellationToken.ThrowIfCancellationRequested();
             var __key = new global::Strata.CacheKeyBuilder(__Function_Greeting_2, stackalloc byte[256]);
             __key.Add<string>(@class);
-            __key.AddPassThrough();
+            __key.Add<global::System.Func<string, string>>(format);
             __key.AddPassThrough();
             var __result = global::Strata.CacheRuntime.Current.RunAsync<(Catalog_Cached, string, global::System.Func<string, string>, global::System.Threading.CancellationToken), string>(__Function_Greeting_2, ref __key, (this, @class, format, cancellationToken), static __s => __s.Item1.__Base_Greeting_2(__s.Item2, __s.Item3, __s.Item4));
             return __result.IsCompleted || !cancellationToken.CanBeCanceled ? __result : new global::System.Threading.Tasks.ValueTask<string>(__result.AsTask().WaitAsync(cancellationToken));
