@@ -13,7 +13,9 @@ internal sealed record KeyProblem(string Path, ITypeSymbol Type, string Reason);
 /// </summary>
 internal static class KeyTypeRules
 {
-    public const string ServiceReason = "is request or service state, not plain data; pass the values the function needs (an id, a culture, a user id) instead";
+    public const string RequestStateReason = "is request state, not plain data; read the values the function needs (an id, a culture, a user id) outside it and pass them instead";
+
+    public const string ServiceReason = "is a service, not plain data; pass the values that select the data (an id, a filter) instead";
 
     /// <summary>
     /// Whether arguments of this type are passed through, untouched and left out of the key: <c>CancellationToken</c>
@@ -285,15 +287,12 @@ internal static class KeyTypeRules
             return "is a query (IQueryable); run it outside the cached function, or pass the values that select the data instead";
         }
 
-        for (var t = type; t is not null; t = t.BaseType)
+        if (StrataSymbols.IsAnyOf(type, s.RequestStateTypes))
         {
-            if (s.ServiceTypes.Contains(t.OriginalDefinition))
-            {
-                return ServiceReason;
-            }
+            return RequestStateReason;
         }
 
-        if (type.AllInterfaces.Any(i => s.ServiceTypes.Contains(i.OriginalDefinition)))
+        if (StrataSymbols.IsAnyOf(type, s.InfrastructureTypes))
         {
             return ServiceReason;
         }

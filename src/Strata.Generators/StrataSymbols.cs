@@ -63,16 +63,8 @@ internal sealed class StrataSymbols
                 .Select(compilation.GetTypeByMetadataName).Where(t => t is not null)!,
             SymbolEqualityComparer.Default);
         Encoding = compilation.GetTypeByMetadataName("System.Text.Encoding");
-        ServiceTypes = new HashSet<ITypeSymbol>(
-            new[]
-            {
-                "Microsoft.AspNetCore.Http.HttpContext", "Microsoft.AspNetCore.Http.HttpRequest", "Microsoft.AspNetCore.Http.HttpResponse",
-                "Microsoft.AspNetCore.Http.ISession", "Microsoft.AspNetCore.Http.IHttpContextAccessor", "Microsoft.AspNetCore.Http.IRequestCookieCollection",
-                "Microsoft.AspNetCore.Http.IHeaderDictionary", "Microsoft.AspNetCore.Http.IQueryCollection", "Microsoft.AspNetCore.Http.ConnectionInfo",
-                "Microsoft.EntityFrameworkCore.DbContext", "System.Net.Http.HttpClient", "System.Security.Claims.ClaimsPrincipal",
-                "System.Security.Claims.ClaimsIdentity",
-            }.Select(compilation.GetTypeByMetadataName).Where(t => t is not null)!,
-            SymbolEqualityComparer.Default);
+        RequestStateTypes = TypesNamed(compilation, KeyTypeNames.RequestState);
+        InfrastructureTypes = TypesNamed(compilation, KeyTypeNames.Infrastructure);
     }
 
     public Compilation Compilation { get; }
@@ -160,9 +152,30 @@ internal sealed class StrataSymbols
 
     public INamedTypeSymbol? Encoding { get; }
 
-    public HashSet<ITypeSymbol> ServiceTypes { get; }
+    /// <summary>Request state (HttpContext, ClaimsPrincipal...): never plain data, never infrastructure.</summary>
+    public HashSet<ITypeSymbol> RequestStateTypes { get; }
+
+    /// <summary>The framework services a cached lambda may capture (loggers, options, IServiceProvider, DbContext...).</summary>
+    public HashSet<ITypeSymbol> InfrastructureTypes { get; }
 
     public static StrataSymbols Create(Compilation compilation) => new(compilation);
+
+    /// <summary>Whether the type is, derives from or implements one of <paramref name="types"/> (generic definitions match any construction).</summary>
+    public static bool IsAnyOf(ITypeSymbol type, HashSet<ITypeSymbol> types)
+    {
+        for (var t = type; t is not null; t = t.BaseType)
+        {
+            if (types.Contains(t.OriginalDefinition))
+            {
+                return true;
+            }
+        }
+
+        return type.AllInterfaces.Any(i => types.Contains(i.OriginalDefinition));
+    }
+
+    private static HashSet<ITypeSymbol> TypesNamed(Compilation compilation, IEnumerable<string> names) =>
+        new(names.Select(compilation.GetTypeByMetadataName).Where(t => t is not null)!, SymbolEqualityComparer.Default);
 
     public static bool Is(ITypeSymbol? type, INamedTypeSymbol? expected) =>
         expected is not null && type is not null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, expected);

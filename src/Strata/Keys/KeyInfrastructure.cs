@@ -13,28 +13,7 @@ namespace Strata;
 /// </summary>
 internal static class KeyInfrastructure
 {
-    /// <summary>Framework services, by full name (generic definitions as <c>Name`1</c>): the assemblies need not be referenced.</summary>
-    private static readonly HashSet<string> FrameworkTypeNames = new(StringComparer.Ordinal)
-    {
-        "System.IServiceProvider",
-        "Microsoft.Extensions.DependencyInjection.IServiceScopeFactory",
-        "Microsoft.Extensions.Logging.ILogger",
-        "Microsoft.Extensions.Logging.ILogger`1",
-        "Microsoft.Extensions.Logging.ILoggerFactory",
-        "Microsoft.Extensions.Options.IOptions`1",
-        "Microsoft.Extensions.Options.IOptionsMonitor`1",
-        "Microsoft.Extensions.Options.IOptionsSnapshot`1",
-        "Microsoft.Extensions.Configuration.IConfiguration",
-        "System.TimeProvider",
-        "Strata.CacheRuntime",
-        "Microsoft.EntityFrameworkCore.DbContext",
-        "System.Net.Http.HttpClient",
-        "System.Net.Http.IHttpClientFactory",
-        "Microsoft.Extensions.Caching.Memory.IMemoryCache",
-        "Microsoft.Extensions.Caching.Distributed.IDistributedCache",
-        "Microsoft.Extensions.Caching.Hybrid.HybridCache",
-        "Microsoft.Extensions.Hosting.IHostEnvironment",
-    };
+    private static readonly HashSet<string> FrameworkTypeNames = new(KeyTypeNames.Infrastructure, StringComparer.Ordinal);
 
     /// <summary>Classifications made without a runtime (no <c>AddStrata()</c> and no <c>Use()</c> scope).</summary>
     private static readonly ConcurrentDictionary<(Type Value, Type Declared), bool> WithoutRuntime = new();

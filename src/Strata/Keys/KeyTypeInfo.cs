@@ -61,21 +61,6 @@ internal sealed class KeyTypeInfo
 {
     private static readonly ConcurrentDictionary<Type, KeyTypeInfo> Cache = new();
 
-    private static readonly string[] RequestStateTypeNames =
-    [
-        "Microsoft.AspNetCore.Http.HttpContext",
-        "Microsoft.AspNetCore.Http.HttpRequest",
-        "Microsoft.AspNetCore.Http.HttpResponse",
-        "Microsoft.AspNetCore.Http.ISession",
-        "Microsoft.AspNetCore.Http.IHttpContextAccessor",
-        "Microsoft.AspNetCore.Http.IRequestCookieCollection",
-        "Microsoft.AspNetCore.Http.IHeaderDictionary",
-        "Microsoft.AspNetCore.Http.IQueryCollection",
-        "Microsoft.AspNetCore.Http.ConnectionInfo",
-        "System.Security.Claims.ClaimsPrincipal",
-        "System.Security.Claims.ClaimsIdentity",
-    ];
-
     private KeyTypeInfo(Type type, KeyTypeKind kind)
     {
         Type = type;
@@ -210,7 +195,7 @@ internal sealed class KeyTypeInfo
             return new KeyTypeInfo(type, KeyTypeKind.Delegate);
         }
 
-        if (IsOneOf(type, RequestStateTypeNames))
+        if (IsOneOf(type, KeyTypeNames.RequestState))
         {
             return new KeyTypeInfo(type, KeyTypeKind.Unsupported)
             {
