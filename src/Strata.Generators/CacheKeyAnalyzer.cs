@@ -4,7 +4,6 @@ using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -89,7 +88,7 @@ public sealed class CacheKeyAnalyzer : DiagnosticAnalyzer
                 IParameterSymbol parameter => (parameter.Name, parameter.Type),
                 _ => (variable.Name, (ITypeSymbol?)null),
             };
-            Check(context, name, type, FirstUse(lambda, variable, model) ?? lambda.GetLocation(), s, registered);
+            Check(context, name, type, FirstUse(context.Operation, variable) ?? lambda.GetLocation(), s, registered);
         }
     }
 
@@ -144,14 +143,21 @@ public sealed class CacheKeyAnalyzer : DiagnosticAnalyzer
         return type.AllInterfaces.Any(i => registered.Contains(i.OriginalDefinition) && !i.AllInterfaces.Any(b => b.SpecialType == SpecialType.System_Collections_IEnumerable));
     }
 
-    private static Location? FirstUse(SyntaxNode lambda, ISymbol variable, SemanticModel model)
+    /// <summary>Where the lambda first reads the variable (an implicit <c>this</c> is where the member is named).</summary>
+    private static Location? FirstUse(IOperation lambda, ISymbol variable)
     {
-        foreach (var node in lambda.DescendantNodes())
+        foreach (var operation in lambda.Descendants())
         {
-            if (node is IdentifierNameSyntax or ThisExpressionSyntax or BaseExpressionSyntax
-                && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(node).Symbol, variable))
+            var symbol = operation switch
             {
-                return node.GetLocation();
+                ILocalReferenceOperation local => local.Local,
+                IParameterReferenceOperation parameter => parameter.Parameter,
+                IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } => (ISymbol?)(variable is IParameterSymbol { IsThis: true } ? variable : null),
+                _ => null,
+            };
+            if (symbol is not null && SymbolEqualityComparer.Default.Equals(symbol, variable))
+            {
+                return operation.Syntax.GetLocation();
             }
         }
 

@@ -172,8 +172,7 @@ internal static class KeyTypeRules
                     else if (fromSource)
                     {
                         var display = field.AssociatedSymbol?.Name ?? field.Name;
-                        return new KeyProblem(path, type,
-                            $"has non-public state ('{display}') that could not be part of the key, so it is treated as a service rather than plain data; use a record or a class whose state is public properties, or pass the values the function needs");
+                        return new KeyProblem(path, type, $"has non-public state ('{display}'), so it is not plain data (a record or a class whose state is public properties)");
                     }
                     else
                     {
