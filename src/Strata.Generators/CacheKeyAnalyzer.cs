@@ -102,7 +102,7 @@ public sealed class CacheKeyAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var display = type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
+        var display = type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
         if (s.IsComponent(type))
         {
             context.ReportDiagnostic(Diagnostic.Create(Descriptors.CapturedRefused, location, name, display, "is a Razor component: its parameters and state are request data and would not be part of the key", ComponentFix));
