@@ -342,10 +342,10 @@ internal sealed class KeyTypeInfo
                 var property = name is null ? null : t.GetProperty(name, BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly);
                 if (property is null || property.GetMethod is not { IsPublic: true })
                 {
-                    var display = name ?? field.Name;
+                    var state = field.Name is ['<', .. var parameter, '>', 'P'] ? $"the primary constructor parameter '{parameter}'" : $"'{name ?? field.Name}'";
                     return new KeyTypeInfo(type, KeyTypeKind.Unsupported)
                     {
-                        Reason = $"has non-public state ('{display}'), so it is not plain data (a record or a class whose state is public properties)",
+                        Reason = $"has non-public state ({state}), so it is not plain data (a record or a class whose state is public properties)",
                     };
                 }
 
