@@ -10,6 +10,7 @@ namespace Strata.Tests.Keys;
 /// the body once, another value runs it again and sees its own value) or refuses it with an error that names it.
 /// The shapes (Shapes/KeyShapes.cs) also run compiled in Debug and Release: Strata.Generators.Tests, KeyShapesAcrossBuildsTests.
 /// </summary>
+[Collection(nameof(KeyShapes))]
 public sealed class KeySoundnessTests
 {
     public static TheoryData<string> Shapes => new(KeyShapes.Names);
