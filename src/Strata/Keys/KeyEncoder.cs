@@ -123,7 +123,11 @@ internal static class KeyEncoder
             return;
         }
 
-        var info = KeyTypeInfo.Get(value.GetType());
+        WriteValue(ref writer, value, KeyTypeInfo.Get(value.GetType()), context);
+    }
+
+    private static void WriteValue(ref KeyWriter writer, object value, KeyTypeInfo info, EncodeContext context)
+    {
         switch (info.Kind)
         {
             case KeyTypeKind.PassThrough:
@@ -345,7 +349,7 @@ internal static class KeyEncoder
         var info = KeyTypeInfo.Get(value.GetType());
         if (info.Kind is not (KeyTypeKind.Unsupported or KeyTypeKind.Object or KeyTypeKind.Sequence or KeyTypeKind.Dictionary or KeyTypeKind.Set))
         {
-            WriteValue(ref writer, value, context);
+            WriteValue(ref writer, value, info, context);
             return;
         }
 
@@ -371,7 +375,7 @@ internal static class KeyEncoder
             throw context.NotInfrastructure(info.Type, info.Reason ?? "is not plain data");
         }
 
-        WriteValue(ref writer, value, context);
+        WriteValue(ref writer, value, info, context);
     }
 
     private static void WriteSequence(ref KeyWriter writer, IEnumerable items, EncodeContext context)

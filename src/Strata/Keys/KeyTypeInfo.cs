@@ -113,7 +113,6 @@ internal sealed class KeyTypeInfo
 
         // A type nested in a generic type carries the type arguments of its enclosing types too: name them all, so that
         // Outer<int>.Inner and Outer<string>.Inner differ.
-
         return name + "[" + string.Join(",", type.GetGenericArguments().Select(ReadableName)) + "]";
     }
 

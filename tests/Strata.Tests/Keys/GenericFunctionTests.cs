@@ -62,6 +62,19 @@ public sealed class GenericFunctionTests
         Assert.IsType<List<object?>>(objects);
     }
 
+    [Fact]
+    public void TheIdOfALambdaInAGenericType_NamesItsTypeArguments()
+    {
+        using var t = new TestRuntime();
+
+        var strings = ((CachedTask1<int, List<string>>)new Repo<string>().Get.Target!).Function.Id;
+        var objects = ((CachedTask1<int, List<object>>)new Repo<object>().Get.Target!).Function.Id;
+
+        Assert.NotEqual(strings, objects);
+        Assert.StartsWith("Strata.Tests:Strata.Tests.Keys.GenericFunctionTests+Repo`1[T]+<>c[System.String]::", strings, StringComparison.Ordinal);
+        Assert.StartsWith("Strata.Tests:Strata.Tests.Keys.GenericFunctionTests+Repo`1[T]+<>c[System.Object]::", objects, StringComparison.Ordinal);
+    }
+
     private static int s_runs;
 
     private static Func<int, Task<List<string>>> Make<T>() =>

@@ -39,6 +39,33 @@ public sealed class InfrastructureTests
     }
 
     [Fact]
+    public async Task ACapturedWritableCulture_IsKeyedByItsFormatsToo()
+    {
+        using var t = new TestRuntime();
+        var calls = new Counter();
+
+        async Task<string> Price(CultureInfo culture)
+        {
+            var format = Function(async (decimal price) =>
+            {
+                calls.Next();
+                await Task.Yield();
+                return price.ToString("C", culture);
+            });
+            return await format(2m);
+        }
+
+        var euros = new CultureInfo("fr-FR");
+        var points = new CultureInfo("fr-FR");
+        points.NumberFormat.CurrencySymbol = "pts";
+
+        Assert.EndsWith("€", await Price(euros), StringComparison.Ordinal);
+        Assert.EndsWith("pts", await Price(points), StringComparison.Ordinal);
+        Assert.EndsWith("€", await Price(new CultureInfo("fr-FR")), StringComparison.Ordinal);
+        Assert.Equal(2, calls.Count);
+    }
+
+    [Fact]
     public async Task ACapturedTimeZone_IsKeyedByItsId()
     {
         using var t = new TestRuntime();
