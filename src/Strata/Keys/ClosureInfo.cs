@@ -102,8 +102,10 @@ internal sealed class ClosureInfo
             if (parent is null)
             {
                 context.Root = field.Name;
-                KeyEncoder.WriteCaptured(ref writer, value, field.DeclaredType, context);
-                description?.Append(description[^1] == '(' ? "" : ", ").Append(field.Name).Append('=').Append(KeyEncoder.Describe(value));
+                var keyed = KeyEncoder.WriteCaptured(ref writer, value, field.DeclaredType, context);
+
+                // Only what is keyed is described: describing a service could run its code (a query, for one).
+                description?.Append(description[^1] == '(' ? "" : ", ").Append(field.Name).Append('=').Append(keyed ? KeyEncoder.Describe(value) : "<left out>");
             }
             else
             {

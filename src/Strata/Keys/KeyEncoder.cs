@@ -332,25 +332,26 @@ internal static class KeyEncoder
     /// are; a value that is not plain data is left out only when it is known infrastructure (<see cref="KeyInfrastructure"/>),
     /// and refused otherwise. Request state and Razor components are always refused.
     /// </summary>
-    public static void WriteCaptured(ref KeyWriter writer, object? value, Type declaredType, EncodeContext context)
+    /// <returns>Whether the value is part of the key (<see langword="false"/>: left out as pass-through or infrastructure).</returns>
+    public static bool WriteCaptured(ref KeyWriter writer, object? value, Type declaredType, EncodeContext context)
     {
         if (CacheKeyPassThrough.IsPassThrough(declaredType))
         {
             writer.WriteByte(PassThrough);
-            return;
+            return false;
         }
 
         if (value is null)
         {
             writer.WriteByte(Null);
-            return;
+            return true;
         }
 
         var info = KeyTypeInfo.Get(value.GetType());
         if (info.Kind is not (KeyTypeKind.Unsupported or KeyTypeKind.Object or KeyTypeKind.Sequence or KeyTypeKind.Dictionary or KeyTypeKind.Set))
         {
             WriteValue(ref writer, value, info, context);
-            return;
+            return info.Kind != KeyTypeKind.PassThrough;
         }
 
         if (info.IsComponent)
@@ -367,7 +368,7 @@ internal static class KeyEncoder
         if (KeyInfrastructure.IsInfrastructure(info.Type, declaredType))
         {
             writer.WriteByte(Service);
-            return;
+            return false;
         }
 
         if (info.Kind == KeyTypeKind.Unsupported)
@@ -376,6 +377,7 @@ internal static class KeyEncoder
         }
 
         WriteValue(ref writer, value, info, context);
+        return true;
     }
 
     private static void WriteSequence(ref KeyWriter writer, IEnumerable items, EncodeContext context)
