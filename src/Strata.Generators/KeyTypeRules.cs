@@ -25,7 +25,7 @@ internal static class KeyTypeRules
     public static bool IsPassThrough(ITypeSymbol type, StrataSymbols s) =>
         StrataSymbols.Is(type, s.CancellationToken) || IsRenderFragment(type, s);
 
-    /// <summary>Whether the type is a pass-through value the body must not inspect (all but CancellationToken).</summary>
+    /// <summary>Whether the type is <c>RenderFragment</c> or <c>RenderFragment&lt;T&gt;</c>: pass-through values a cached function must not inspect.</summary>
     public static bool IsRenderFragment(ITypeSymbol type, StrataSymbols s) =>
         StrataSymbols.Is(type, s.RenderFragment) || StrataSymbols.Is(type, s.RenderFragmentOfT);
 
@@ -274,11 +274,6 @@ internal static class KeyTypeRules
         if (StrataSymbols.InheritsOrImplements(type, s.MemberInfo) || StrataSymbols.InheritsOrImplements(type, s.Assembly) || StrataSymbols.InheritsOrImplements(type, s.Module))
         {
             return "is a reflection object (Type, MethodInfo, Assembly...)";
-        }
-
-        if (StrataSymbols.InheritsOrImplements(type, s.ServiceProvider))
-        {
-            return "is a service provider";
         }
 
         if (StrataSymbols.InheritsOrImplements(type, s.Queryable))

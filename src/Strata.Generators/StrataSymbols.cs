@@ -33,7 +33,6 @@ internal sealed class StrataSymbols
         MemberInfo = compilation.GetTypeByMetadataName("System.Reflection.MemberInfo");
         Assembly = compilation.GetTypeByMetadataName("System.Reflection.Assembly");
         Module = compilation.GetTypeByMetadataName("System.Reflection.Module");
-        ServiceProvider = compilation.GetTypeByMetadataName("System.IServiceProvider");
         Queryable = compilation.GetTypeByMetadataName("System.Linq.IQueryable");
         Disposable = compilation.GetTypeByMetadataName("System.IDisposable");
         AsyncDisposable = compilation.GetTypeByMetadataName("System.IAsyncDisposable");
@@ -58,10 +57,7 @@ internal sealed class StrataSymbols
                 "System.DateOnly", "System.TimeOnly", "System.TimeSpan", "System.Version",
             }.Select(compilation.GetTypeByMetadataName).Where(t => t is not null)!,
             SymbolEqualityComparer.Default);
-        CanonicalKeyTypes = new HashSet<ITypeSymbol>(
-            new[] { "System.Globalization.CultureInfo", "System.Globalization.RegionInfo", "System.TimeZoneInfo" }
-                .Select(compilation.GetTypeByMetadataName).Where(t => t is not null)!,
-            SymbolEqualityComparer.Default);
+        CanonicalKeyTypes = TypesNamed(compilation, new[] { "System.Globalization.CultureInfo", "System.Globalization.RegionInfo", "System.TimeZoneInfo" });
         Encoding = compilation.GetTypeByMetadataName("System.Text.Encoding");
         RequestStateTypes = TypesNamed(compilation, KeyTypeNames.RequestState);
         InfrastructureTypes = TypesNamed(compilation, KeyTypeNames.Infrastructure);
@@ -108,8 +104,6 @@ internal sealed class StrataSymbols
     public INamedTypeSymbol? Assembly { get; }
 
     public INamedTypeSymbol? Module { get; }
-
-    public INamedTypeSymbol? ServiceProvider { get; }
 
     public INamedTypeSymbol? Queryable { get; }
 
