@@ -6,7 +6,8 @@ namespace Strata;
 
 /// <summary>
 /// What a cached lambda may capture without it being part of the key: known infrastructure, like a module import in
-/// JavaScript. That is (a) a type the application's DI container resolves, (b) the framework's own services (service
+/// JavaScript. That is (a) a type the application's DI container resolves (the value's type, a base class, an interface
+/// it implements, or the variable's declared type), (b) the framework's own services (service
 /// provider, loggers, options, configuration, clock, HTTP clients, caches, EF Core's DbContext...), and (c) types
 /// registered with <see cref="CacheKeyPassThrough.Register(Type)"/>. Anything else that is not plain data is refused, and
 /// request state never counts as infrastructure.
@@ -81,11 +82,15 @@ internal static class KeyInfrastructure
             }
         }
 
-        // Microsoft's container says yes to every IEnumerable<T> (it can always resolve "all registrations of T"): never
-        // ask it about collection interfaces, or object.
-        return declaredType != typeof(object) && !(declaredType.IsInterface && typeof(IEnumerable).IsAssignableFrom(declaredType))
-            && container.IsService(declaredType);
+        // A service registered behind an interface (AddScoped<IRepository, Repository>()) is resolved as that interface.
+        return valueType.GetInterfaces().Any(i => Askable(i) && container.IsService(i)) || (Askable(declaredType) && container.IsService(declaredType));
     }
+
+    /// <summary>
+    /// Microsoft's container says yes to every <c>IEnumerable&lt;T&gt;</c> (it can always resolve "all registrations of
+    /// T"): never ask it about collection interfaces, or object.
+    /// </summary>
+    private static bool Askable(Type type) => type != typeof(object) && !(type.IsInterface && typeof(IEnumerable).IsAssignableFrom(type));
 
     private static bool IsFrameworkName(Type type) =>
         (type.IsGenericType ? type.GetGenericTypeDefinition().FullName : type.FullName) is { } name && FrameworkTypeNames.Contains(name);

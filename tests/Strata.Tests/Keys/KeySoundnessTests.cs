@@ -50,6 +50,36 @@ public sealed class KeySoundnessTests
     }
 
     [Fact]
+    public async Task ThisOfAServiceRegisteredBehindAnInterface_IsLeftOut()
+    {
+        using var t = new KeyTestRuntime(s => s.AddScoped<IPriceService, PriceService>());
+        var calls = new Counter();
+
+        await new PriceService(calls).Price("p1", "EUR");
+        await new PriceService(calls).Price("p1", "EUR");
+
+        Assert.Equal(1, calls.Count);
+    }
+
+    [Fact]
+    public async Task AServiceTheContainerResolves_IsNotConfusedWithCollections()
+    {
+        // Microsoft's container resolves every IEnumerable<T>: a list in an IEnumerable variable is still data.
+        using var t = new KeyTestRuntime(_ => { });
+        var calls = new Counter();
+
+        async Task<string> Load(IEnumerable<string> tags)
+        {
+            var get = Function(async (int n) => { calls.Next(); await Task.Yield(); return string.Join(",", tags) + n; });
+            return await get(1);
+        }
+
+        Assert.Equal("a1", await Load(new List<string> { "a" }));
+        Assert.Equal("b1", await Load(new List<string> { "b" }));
+        Assert.Equal(2, calls.Count);
+    }
+
+    [Fact]
     public async Task ThisOfAClassOutsideDI_IsRefused_NamingThis()
     {
         using var t = new TestRuntime();
@@ -118,7 +148,12 @@ public sealed class KeySoundnessTests
         Assert.Equal(1, calls.Count);
     }
 
-    internal sealed class PriceService(Counter calls)
+    internal interface IPriceService
+    {
+        Task<string> Price(string id, string currency);
+    }
+
+    internal sealed class PriceService(Counter calls) : IPriceService
     {
         private readonly Counter _calls = calls;
 
