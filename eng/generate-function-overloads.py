@@ -27,7 +27,9 @@ for n in range(0, N + 1):
         typeparams = ''.join(f'    /// <typeparam name="T{i}">The type of parameter {i}.</typeparam>\n' for i in range(1, n + 1))
         out.append(f'''    /// <summary>
     /// <c>'use cache'</c> on a lambda: returns a function of the same shape whose results are cached. The arguments and
-    /// the variables the lambda captures are the key; two lambdas are two functions even when their bodies are equal.
+    /// the variables the lambda captures and reads are the key (a captured service the DI container resolves, a logger or
+    /// options are left out; other values that are not plain data are refused); two lambdas are two functions even when
+    /// their bodies are equal.
     /// </summary>
 {typeparams}    /// <typeparam name="TResult">The result type.</typeparam>
     /// <param name="function">The function to cache.</param>
@@ -35,7 +37,7 @@ for n in range(0, N + 1):
     /// <param name="callerFilePath">Filled in by the compiler: names the function in logs.</param>
     /// <param name="callerLineNumber">Filled in by the compiler: names the function in logs.</param>
     /// <returns>The cached function.</returns>
-    /// <exception cref="CacheKeyException">The lambda captures a Razor component instance.</exception>
+    /// <exception cref="CacheKeyException">The lambda captures a Razor component instance (here), or, when the returned function is called, a value that is neither plain data nor known infrastructure.</exception>
     /// <exception cref="InvalidOperationException">The kind has no cache handler.</exception>
 {prio}    public static {fn} Function<{tparams(n)}TResult>({fn} function, string kind = StrataDefaults.DefaultKind, [CallerFilePath] string callerFilePath = "", [CallerLineNumber] int callerLineNumber = 0)
     {{
@@ -68,8 +70,6 @@ out.append('''    /// <summary>
 ''')
 for n in range(0, 5):
     typeparams = ''.join(f'    /// <typeparam name="T{i}">The type of parameter {i}.</typeparam>\n' for i in range(1, n + 1))
-    tup = 'ValueTuple.Create(' + args(n) + ')' if n > 0 else 'default(ValueTuple)'
-    lam = f'static (a, f) => f({", ".join(f"a.Item{i}" for i in range(1, n + 1))})'
     out.append(f'''    /// <summary>
     /// <c>React.cache</c>: returns a function whose results are remembered for the current request (arguments compared with
     /// their <c>Equals</c>). Inside a cached function it has a store of its own: values remembered outside are not visible.
@@ -81,10 +81,7 @@ for n in range(0, 5):
     public static Func<{tparams(n)}TResult> Memo<{tparams(n)}TResult>(Func<{tparams(n)}TResult> function)
     {{
         ArgumentNullException.ThrowIfNull(function);
-        var identity = new object();
-        return ({args(n)}) => AmbientContext.Current?.Memo is {{ }} store
-            ? store.GetOrAdd(identity, {tup}, function, {lam})
-            : function({args(n)});
+        return new Memoized{n}<{tparams(n)}TResult>(function).Invoke;
     }}
 ''')
 out.append('}\n')
@@ -103,9 +100,15 @@ for n in range(0, N + 1):
             tuple_ = 'ValueTuple.Create(' + args(n) + ')' if n == 1 else '(' + args(n) + ')'
         hit = 'hit.CompletedTask' if task == 'Task' else 'new ValueTask<TResult>(hit.Value)'
         out.append(f'''
-internal sealed class Cached{task}{n}<{tparams(n)}TResult>(CacheFunction function, {fn} inner, ClosureInfo? closure)
+internal sealed class Cached{task}{n}<{tparams(n)}TResult>(CacheFunction function, {fn} inner, ClosureInfo? closure) : IWrappedFunction
 {{
     private static readonly bool Front = FrontTable<{targs}>.IsSupported;
+
+    public CacheFunction Function => function;
+
+    public string Wrapper => function.Kind;
+
+    public Delegate Inner => inner;
 
     public {task}<TResult> Invoke({args_decl(n)})
     {{
@@ -129,6 +132,21 @@ internal sealed class Cached{task}{n}<{tparams(n)}TResult>(CacheFunction functio
 
         return CacheRuntime.{run}(function, ref key, {state}, {call});
     }}
+}}
+''')
+for n in range(0, 5):
+    tup = 'ValueTuple.Create(' + args(n) + ')' if n > 0 else 'default(ValueTuple)'
+    lam = f'static (a, f) => f({", ".join(f"a.Item{i}" for i in range(1, n + 1))})'
+    out.append(f'''
+internal sealed class Memoized{n}<{tparams(n)}TResult>(Func<{tparams(n)}TResult> function) : IWrappedFunction
+{{
+    public string Wrapper => "memo";
+
+    public Delegate Inner => function;
+
+    public TResult Invoke({args_decl(n)}) => AmbientContext.Current?.Memo is {{ }} store
+        ? store.GetOrAdd(this, {tup}, function, {lam})
+        : function({args(n)});
 }}
 ''')
 with open(TARGET, 'w') as f:

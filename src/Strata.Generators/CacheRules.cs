@@ -4,6 +4,7 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace Strata.Generators;
 
@@ -33,6 +34,28 @@ internal static class CacheRules
         attribute.ConstructorArguments.Length == 0 ? DefaultKind : attribute.ConstructorArguments[0].Value as string;
 
     public static string Directive(string kind) => kind == DefaultKind ? "[UseCache]" : $"[UseCache(\"{kind}\")]";
+
+    /// <summary>The kind of the <c>Cache.Function</c> call <paramref name="lambda"/> is passed to; null when it is not passed to one.</summary>
+    public static string? FunctionKind(IAnonymousFunctionOperation lambda, StrataSymbols s) =>
+        FunctionCall(lambda, s) is { } invocation
+            ? invocation.Arguments.FirstOrDefault(a => a.Parameter?.Name == "kind")?.Value.ConstantValue is { HasValue: true, Value: string name } ? name : DefaultKind
+            : null;
+
+    /// <summary>The <c>Cache.Function(...)</c> call <paramref name="function"/> (a lambda or method group) is the argument of, if any.</summary>
+    public static IInvocationOperation? FunctionCall(IOperation function, StrataSymbols s)
+    {
+        var o = function.Parent;
+        while (o is IDelegateCreationOperation or IConversionOperation)
+        {
+            o = o.Parent;
+        }
+
+        return o is IArgumentOperation { Parent: IInvocationOperation invocation } && IsFunction(invocation.TargetMethod, s) ? invocation : null;
+    }
+
+    /// <summary>Whether the method is one of the <c>Cache.Function</c> overloads.</summary>
+    public static bool IsFunction(IMethodSymbol method, StrataSymbols s) =>
+        method.Name == "Function" && SymbolEqualityComparer.Default.Equals(method.ContainingType, s.Cache);
 
     /// <summary>Whether <paramref name="method"/> is cached, and how.</summary>
     public static CachedMethod? For(IMethodSymbol method, StrataSymbols s)

@@ -209,7 +209,7 @@ public sealed class CacheScopeAnalyzer : DiagnosticAnalyzer
     {
         for (var o = operation.Parent; o is not null; o = o.Parent)
         {
-            if (o is IAnonymousFunctionOperation lambda && CacheFunctionKind(lambda, s) is { } kind)
+            if (o is IAnonymousFunctionOperation lambda && CacheRules.FunctionKind(lambda, s) is { } kind)
             {
                 return new Scope("Cache.Function lambda", kind);
             }
@@ -230,25 +230,6 @@ public sealed class CacheScopeAnalyzer : DiagnosticAnalyzer
         if (type is not null && s.IsComponent(type) && s.UseCacheOf(type) is { } component)
         {
             return new Scope(type.ToDisplayString(CacheRules.NameFormat), CacheRules.KindOf(component) ?? CacheRules.DefaultKind);
-        }
-
-        return null;
-    }
-
-    private static string? CacheFunctionKind(IAnonymousFunctionOperation lambda, StrataSymbols s)
-    {
-        IOperation? o = lambda.Parent;
-        while (o is IDelegateCreationOperation or IConversionOperation)
-        {
-            o = o.Parent;
-        }
-
-        if (o is IArgumentOperation { Parent: IInvocationOperation invocation }
-            && invocation.TargetMethod.Name == "Function"
-            && SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType, s.Cache))
-        {
-            var kind = invocation.Arguments.FirstOrDefault(a => a.Parameter?.Name == "kind");
-            return kind?.Value.ConstantValue is { HasValue: true, Value: string name } ? name : CacheRules.DefaultKind;
         }
 
         return null;

@@ -98,6 +98,21 @@ internal static class Descriptors
         "The class of a [UseCache] method cannot be subclassed",
         "'{0}' {1}, so Strata cannot generate the subclass that caches its [UseCache] methods. {2}");
 
+    public static readonly DiagnosticDescriptor CapturedNotKeyable = Warning(
+        "STRATA018",
+        "A cached lambda captures a value that is refused at run time unless it is registered",
+        "The Cache.Function lambda captures '{0}' of type {1}, which {2}. What a cached lambda captures is part of its key, so at run time this value is refused unless it is plain data or {1} is infrastructure: registered in the DI container or with CacheKeyPassThrough.Register. Pass the data the lambda needs instead (as an argument, or a captured local of plain data), or register {1} if the lambda only uses it to fetch data.");
+
+    public static readonly DiagnosticDescriptor CapturedRefused = Error(
+        "STRATA019",
+        "A cached lambda captures request state or a Razor component",
+        "The Cache.Function lambda captures '{0}' of type {1}, which {2}, so it is refused at run time. {3}");
+
+    public static readonly DiagnosticDescriptor PassThroughInspected = Error(
+        "STRATA020",
+        "A pass-through value is inspected inside a cached function",
+        "{0} {1} the pass-through parameter '{2}' ({3}). Pass-through values are left out of the cache key, so a hit would return what another caller's value produced. Only hand it on (as an argument) or return it; pass the data the function needs as a keyed parameter instead.");
+
     public static readonly DiagnosticDescriptor UncopyableResult = Warning(
         "STRATA030",
         "A [UseCache] result type cannot be copied faithfully",

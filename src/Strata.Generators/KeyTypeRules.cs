@@ -13,11 +13,21 @@ internal sealed record KeyProblem(string Path, ITypeSymbol Type, string Reason);
 /// </summary>
 internal static class KeyTypeRules
 {
-    public const string ServiceReason = "is request or service state, not plain data; pass the values the function needs (an id, a culture, a user id) instead";
+    public const string RequestStateReason = "is request state, not plain data; read the values the function needs (an id, a culture, a user id) outside it and pass them instead";
 
-    /// <summary>Whether arguments of this type are passed through, untouched and left out of the key.</summary>
+    public const string ServiceReason = "is a service, not plain data; pass the values that select the data (an id, a filter) instead";
+
+    /// <summary>
+    /// Whether arguments of this type are passed through, untouched and left out of the key: <c>CancellationToken</c>
+    /// and Blazor's <c>RenderFragment</c>/<c>RenderFragment&lt;T&gt;</c> (which Strata.AspNetCore registers with
+    /// CacheKeyPassThrough). Other delegates are keyed by identity.
+    /// </summary>
     public static bool IsPassThrough(ITypeSymbol type, StrataSymbols s) =>
-        type.TypeKind == TypeKind.Delegate || StrataSymbols.Is(type, s.CancellationToken);
+        StrataSymbols.Is(type, s.CancellationToken) || IsRenderFragment(type, s);
+
+    /// <summary>Whether the type is <c>RenderFragment</c> or <c>RenderFragment&lt;T&gt;</c>: pass-through values a cached function must not inspect.</summary>
+    public static bool IsRenderFragment(ITypeSymbol type, StrataSymbols s) =>
+        StrataSymbols.Is(type, s.RenderFragment) || StrataSymbols.Is(type, s.RenderFragmentOfT);
 
     public static KeyProblem? Check(ITypeSymbol type, string path, StrataSymbols s) => Check(type, path, s, new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default), 0);
 
@@ -38,7 +48,8 @@ internal static class KeyTypeRules
             return new KeyProblem(path, type, "is a pointer or by-ref type");
         }
 
-        if (IsSimple(type, s) || IsPassThrough(type, s))
+        // Delegates are keyed by identity at run time: their method, and what their target captured.
+        if (IsSimple(type, s) || IsPassThrough(type, s) || type.TypeKind == TypeKind.Delegate)
         {
             return null;
         }
@@ -161,8 +172,7 @@ internal static class KeyTypeRules
                     else if (fromSource)
                     {
                         var display = field.AssociatedSymbol?.Name ?? field.Name;
-                        return new KeyProblem(path, type,
-                            $"has non-public state ('{display}') that could not be part of the key, so it is treated as a service rather than plain data; use a record or a class whose state is public properties, or pass the values the function needs");
+                        return new KeyProblem(path, type, $"has non-public state ('{display}'), so it is not plain data (a record or a class whose state is public properties)");
                     }
                     else
                     {
@@ -233,7 +243,8 @@ internal static class KeyTypeRules
             return true;
         }
 
-        if (type.TypeKind == TypeKind.Enum || s.SimpleTypes.Contains(type) || StrataSymbols.InheritsOrImplements(type, s.Uri))
+        if (type.TypeKind == TypeKind.Enum || s.SimpleTypes.Contains(type) || s.CanonicalKeyTypes.Contains(type)
+            || StrataSymbols.InheritsOrImplements(type, s.Uri) || StrataSymbols.InheritsOrImplements(type, s.Encoding))
         {
             return true;
         }
@@ -265,25 +276,17 @@ internal static class KeyTypeRules
             return "is a reflection object (Type, MethodInfo, Assembly...)";
         }
 
-        if (StrataSymbols.InheritsOrImplements(type, s.ServiceProvider))
-        {
-            return "is a service provider";
-        }
-
         if (StrataSymbols.InheritsOrImplements(type, s.Queryable))
         {
             return "is a query (IQueryable); run it outside the cached function, or pass the values that select the data instead";
         }
 
-        for (var t = type; t is not null; t = t.BaseType)
+        if (StrataSymbols.IsAnyOf(type, s.RequestStateTypes))
         {
-            if (s.ServiceTypes.Contains(t.OriginalDefinition))
-            {
-                return ServiceReason;
-            }
+            return RequestStateReason;
         }
 
-        if (type.AllInterfaces.Any(i => s.ServiceTypes.Contains(i.OriginalDefinition)))
+        if (StrataSymbols.IsAnyOf(type, s.InfrastructureTypes))
         {
             return ServiceReason;
         }

@@ -74,6 +74,47 @@ internal sealed class ProjectFacts
         return new ProjectFacts(kinds, profiles);
     }
 
+    /// <summary>
+    /// The types this compilation registers in dependency injection, as far as source shows: the type arguments of
+    /// <c>Add…</c>/<c>TryAdd…</c> calls (<c>AddScoped&lt;ICatalog, Catalog&gt;()</c>, <c>AddDbContext&lt;AppDb&gt;()</c>,
+    /// <c>AddHttpClient&lt;Client&gt;()</c>...) and their <c>typeof(...)</c> arguments. Registrations made in other
+    /// projects are not seen.
+    /// </summary>
+    public static HashSet<ITypeSymbol> RegisteredServices(Compilation compilation, CancellationToken cancellationToken)
+    {
+        var types = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
+        foreach (var tree in compilation.SyntaxTrees)
+        {
+            SemanticModel? model = null;
+            foreach (var invocation in tree.GetRoot(cancellationToken).DescendantNodes().OfType<InvocationExpressionSyntax>())
+            {
+                if (NameOf(invocation.Expression) is not { } name || !(name.StartsWith("Add", StringComparison.Ordinal) || name.StartsWith("TryAdd", StringComparison.Ordinal)))
+                {
+                    continue;
+                }
+
+                model ??= compilation.GetSemanticModel(tree);
+                if (model.GetSymbolInfo(invocation, cancellationToken).Symbol is IMethodSymbol method)
+                {
+                    foreach (var argument in method.TypeArguments)
+                    {
+                        types.Add(argument.OriginalDefinition);
+                    }
+                }
+
+                foreach (var argument in invocation.ArgumentList.Arguments)
+                {
+                    if (argument.Expression is TypeOfExpressionSyntax typeOf && model.GetTypeInfo(typeOf.Type, cancellationToken).Type is { } type)
+                    {
+                        types.Add(type.OriginalDefinition);
+                    }
+                }
+            }
+        }
+
+        return types;
+    }
+
     private static string? NameOf(ExpressionSyntax expression) => expression switch
     {
         MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,

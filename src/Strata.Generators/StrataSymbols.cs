@@ -23,6 +23,8 @@ internal sealed class StrataSymbols
         ValueTaskOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask`1");
         CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
         Component = compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Components.IComponent");
+        RenderFragment = compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Components.RenderFragment");
+        RenderFragmentOfT = compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Components.RenderFragment`1");
         SupplyParameterFromQuery = compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Components.SupplyParameterFromQueryAttribute");
         HttpContext = compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Http.HttpContext");
         HttpContextAccessor = compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Http.IHttpContextAccessor");
@@ -31,7 +33,6 @@ internal sealed class StrataSymbols
         MemberInfo = compilation.GetTypeByMetadataName("System.Reflection.MemberInfo");
         Assembly = compilation.GetTypeByMetadataName("System.Reflection.Assembly");
         Module = compilation.GetTypeByMetadataName("System.Reflection.Module");
-        ServiceProvider = compilation.GetTypeByMetadataName("System.IServiceProvider");
         Queryable = compilation.GetTypeByMetadataName("System.Linq.IQueryable");
         Disposable = compilation.GetTypeByMetadataName("System.IDisposable");
         AsyncDisposable = compilation.GetTypeByMetadataName("System.IAsyncDisposable");
@@ -56,16 +57,10 @@ internal sealed class StrataSymbols
                 "System.DateOnly", "System.TimeOnly", "System.TimeSpan", "System.Version",
             }.Select(compilation.GetTypeByMetadataName).Where(t => t is not null)!,
             SymbolEqualityComparer.Default);
-        ServiceTypes = new HashSet<ITypeSymbol>(
-            new[]
-            {
-                "Microsoft.AspNetCore.Http.HttpContext", "Microsoft.AspNetCore.Http.HttpRequest", "Microsoft.AspNetCore.Http.HttpResponse",
-                "Microsoft.AspNetCore.Http.ISession", "Microsoft.AspNetCore.Http.IHttpContextAccessor", "Microsoft.AspNetCore.Http.IRequestCookieCollection",
-                "Microsoft.AspNetCore.Http.IHeaderDictionary", "Microsoft.AspNetCore.Http.IQueryCollection", "Microsoft.AspNetCore.Http.ConnectionInfo",
-                "Microsoft.EntityFrameworkCore.DbContext", "System.Net.Http.HttpClient", "System.Security.Claims.ClaimsPrincipal",
-                "System.Security.Claims.ClaimsIdentity",
-            }.Select(compilation.GetTypeByMetadataName).Where(t => t is not null)!,
-            SymbolEqualityComparer.Default);
+        CanonicalKeyTypes = TypesNamed(compilation, new[] { "System.Globalization.CultureInfo", "System.Globalization.RegionInfo", "System.TimeZoneInfo" });
+        Encoding = compilation.GetTypeByMetadataName("System.Text.Encoding");
+        RequestStateTypes = TypesNamed(compilation, KeyTypeNames.RequestState);
+        InfrastructureTypes = TypesNamed(compilation, KeyTypeNames.Infrastructure);
     }
 
     public Compilation Compilation { get; }
@@ -90,6 +85,10 @@ internal sealed class StrataSymbols
 
     public INamedTypeSymbol? Component { get; }
 
+    public INamedTypeSymbol? RenderFragment { get; }
+
+    public INamedTypeSymbol? RenderFragmentOfT { get; }
+
     public INamedTypeSymbol? SupplyParameterFromQuery { get; }
 
     public INamedTypeSymbol? HttpContext { get; }
@@ -105,8 +104,6 @@ internal sealed class StrataSymbols
     public INamedTypeSymbol? Assembly { get; }
 
     public INamedTypeSymbol? Module { get; }
-
-    public INamedTypeSymbol? ServiceProvider { get; }
 
     public INamedTypeSymbol? Queryable { get; }
 
@@ -144,9 +141,35 @@ internal sealed class StrataSymbols
 
     public HashSet<ITypeSymbol> SimpleTypes { get; }
 
-    public HashSet<ITypeSymbol> ServiceTypes { get; }
+    /// <summary>Types the key encoder writes by a canonical form (a culture by name, a time zone by id and rules); not immutable results.</summary>
+    public HashSet<ITypeSymbol> CanonicalKeyTypes { get; }
+
+    public INamedTypeSymbol? Encoding { get; }
+
+    /// <summary>Request state (HttpContext, ClaimsPrincipal...): never plain data, never infrastructure.</summary>
+    public HashSet<ITypeSymbol> RequestStateTypes { get; }
+
+    /// <summary>The framework services a cached lambda may capture (loggers, options, IServiceProvider, DbContext...).</summary>
+    public HashSet<ITypeSymbol> InfrastructureTypes { get; }
 
     public static StrataSymbols Create(Compilation compilation) => new(compilation);
+
+    /// <summary>Whether the type is, derives from or implements one of <paramref name="types"/> (generic definitions match any construction).</summary>
+    public static bool IsAnyOf(ITypeSymbol type, HashSet<ITypeSymbol> types)
+    {
+        for (var t = type; t is not null; t = t.BaseType)
+        {
+            if (types.Contains(t.OriginalDefinition))
+            {
+                return true;
+            }
+        }
+
+        return type.AllInterfaces.Any(i => types.Contains(i.OriginalDefinition));
+    }
+
+    private static HashSet<ITypeSymbol> TypesNamed(Compilation compilation, IEnumerable<string> names) =>
+        new(names.Select(compilation.GetTypeByMetadataName).Where(t => t is not null)!, SymbolEqualityComparer.Default);
 
     public static bool Is(ITypeSymbol? type, INamedTypeSymbol? expected) =>
         expected is not null && type is not null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, expected);

@@ -7,7 +7,9 @@ namespace Strata;
 public static partial class Cache
 {    /// <summary>
     /// <c>'use cache'</c> on a lambda: returns a function of the same shape whose results are cached. The arguments and
-    /// the variables the lambda captures are the key; two lambdas are two functions even when their bodies are equal.
+    /// the variables the lambda captures and reads are the key (a captured service the DI container resolves, a logger or
+    /// options are left out; other values that are not plain data are refused); two lambdas are two functions even when
+    /// their bodies are equal.
     /// </summary>
     /// <typeparam name="TResult">The result type.</typeparam>
     /// <param name="function">The function to cache.</param>
@@ -15,7 +17,7 @@ public static partial class Cache
     /// <param name="callerFilePath">Filled in by the compiler: names the function in logs.</param>
     /// <param name="callerLineNumber">Filled in by the compiler: names the function in logs.</param>
     /// <returns>The cached function.</returns>
-    /// <exception cref="CacheKeyException">The lambda captures a Razor component instance.</exception>
+    /// <exception cref="CacheKeyException">The lambda captures a Razor component instance (here), or, when the returned function is called, a value that is neither plain data nor known infrastructure.</exception>
     /// <exception cref="InvalidOperationException">The kind has no cache handler.</exception>
     [OverloadResolutionPriority(1)]
     public static Func<Task<TResult>> Function<TResult>(Func<Task<TResult>> function, string kind = StrataDefaults.DefaultKind, [CallerFilePath] string callerFilePath = "", [CallerLineNumber] int callerLineNumber = 0)
@@ -25,7 +27,9 @@ public static partial class Cache
     }
     /// <summary>
     /// <c>'use cache'</c> on a lambda: returns a function of the same shape whose results are cached. The arguments and
-    /// the variables the lambda captures are the key; two lambdas are two functions even when their bodies are equal.
+    /// the variables the lambda captures and reads are the key (a captured service the DI container resolves, a logger or
+    /// options are left out; other values that are not plain data are refused); two lambdas are two functions even when
+    /// their bodies are equal.
     /// </summary>
     /// <typeparam name="TResult">The result type.</typeparam>
     /// <param name="function">The function to cache.</param>
@@ -33,7 +37,7 @@ public static partial class Cache
     /// <param name="callerFilePath">Filled in by the compiler: names the function in logs.</param>
     /// <param name="callerLineNumber">Filled in by the compiler: names the function in logs.</param>
     /// <returns>The cached function.</returns>
-    /// <exception cref="CacheKeyException">The lambda captures a Razor component instance.</exception>
+    /// <exception cref="CacheKeyException">The lambda captures a Razor component instance (here), or, when the returned function is called, a value that is neither plain data nor known infrastructure.</exception>
     /// <exception cref="InvalidOperationException">The kind has no cache handler.</exception>
     public static Func<ValueTask<TResult>> Function<TResult>(Func<ValueTask<TResult>> function, string kind = StrataDefaults.DefaultKind, [CallerFilePath] string callerFilePath = "", [CallerLineNumber] int callerLineNumber = 0)
     {
@@ -42,7 +46,9 @@ public static partial class Cache
     }
     /// <summary>
     /// <c>'use cache'</c> on a lambda: returns a function of the same shape whose results are cached. The arguments and
-    /// the variables the lambda captures are the key; two lambdas are two functions even when their bodies are equal.
+    /// the variables the lambda captures and reads are the key (a captured service the DI container resolves, a logger or
+    /// options are left out; other values that are not plain data are refused); two lambdas are two functions even when
+    /// their bodies are equal.
     /// </summary>
     /// <typeparam name="T1">The type of parameter 1.</typeparam>
     /// <typeparam name="TResult">The result type.</typeparam>
@@ -51,7 +57,7 @@ public static partial class Cache
     /// <param name="callerFilePath">Filled in by the compiler: names the function in logs.</param>
     /// <param name="callerLineNumber">Filled in by the compiler: names the function in logs.</param>
     /// <returns>The cached function.</returns>
-    /// <exception cref="CacheKeyException">The lambda captures a Razor component instance.</exception>
+    /// <exception cref="CacheKeyException">The lambda captures a Razor component instance (here), or, when the returned function is called, a value that is neither plain data nor known infrastructure.</exception>
     /// <exception cref="InvalidOperationException">The kind has no cache handler.</exception>
     [OverloadResolutionPriority(1)]
     public static Func<T1, Task<TResult>> Function<T1, TResult>(Func<T1, Task<TResult>> function, string kind = StrataDefaults.DefaultKind, [CallerFilePath] string callerFilePath = "", [CallerLineNumber] int callerLineNumber = 0)
@@ -61,7 +67,9 @@ public static partial class Cache
     }
     /// <summary>
     /// <c>'use cache'</c> on a lambda: returns a function of the same shape whose results are cached. The arguments and
-    /// the variables the lambda captures are the key; two lambdas are two functions even when their bodies are equal.
+    /// the variables the lambda captures and reads are the key (a captured service the DI container resolves, a logger or
+    /// options are left out; other values that are not plain data are refused); two lambdas are two functions even when
+    /// their bodies are equal.
     /// </summary>
     /// <typeparam name="T1">The type of parameter 1.</typeparam>
     /// <typeparam name="TResult">The result type.</typeparam>
@@ -70,7 +78,7 @@ public static partial class Cache
     /// <param name="callerFilePath">Filled in by the compiler: names the function in logs.</param>
     /// <param name="callerLineNumber">Filled in by the compiler: names the function in logs.</param>
     /// <returns>The cached function.</returns>
-    /// <exception cref="CacheKeyException">The lambda captures a Razor component instance.</exception>
+    /// <exception cref="CacheKeyException">The lambda captures a Razor component instance (here), or, when the returned function is called, a value that is neither plain data nor known infrastructure.</exception>
     /// <exception cref="InvalidOperationException">The kind has no cache handler.</exception>
     public static Func<T1, ValueTask<TResult>> Function<T1, TResult>(Func<T1, ValueTask<TResult>> function, string kind = StrataDefaults.DefaultKind, [CallerFilePath] string callerFilePath = "", [CallerLineNumber] int callerLineNumber = 0)
     {
@@ -79,7 +87,9 @@ public static partial class Cache
     }
     /// <summary>
     /// <c>'use cache'</c> on a lambda: returns a function of the same shape whose results are cached. The arguments and
-    /// the variables the lambda captures are the key; two lambdas are two functions even when their bodies are equal.
+    /// the variables the lambda captures and reads are the key (a captured service the DI container resolves, a logger or
+    /// options are left out; other values that are not plain data are refused); two lambdas are two functions even when
+    /// their bodies are equal.
     /// </summary>
     /// <typeparam name="T1">The type of parameter 1.</typeparam>
     /// <typeparam name="T2">The type of parameter 2.</typeparam>
@@ -89,7 +99,7 @@ public static partial class Cache
     /// <param name="callerFilePath">Filled in by the compiler: names the function in logs.</param>
     /// <param name="callerLineNumber">Filled in by the compiler: names the function in logs.</param>
     /// <returns>The cached function.</returns>
-    /// <exception cref="CacheKeyException">The lambda captures a Razor component instance.</exception>
+    /// <exception cref="CacheKeyException">The lambda captures a Razor component instance (here), or, when the returned function is called, a value that is neither plain data nor known infrastructure.</exception>
     /// <exception cref="InvalidOperationException">The kind has no cache handler.</exception>
     [OverloadResolutionPriority(1)]
     public static Func<T1, T2, Task<TResult>> Function<T1, T2, TResult>(Func<T1, T2, Task<TResult>> function, string kind = StrataDefaults.DefaultKind, [CallerFilePath] string callerFilePath = "", [CallerLineNumber] int callerLineNumber = 0)
@@ -99,7 +109,9 @@ public static partial class Cache
     }
     /// <summary>
     /// <c>'use cache'</c> on a lambda: returns a function of the same shape whose results are cached. The arguments and
-    /// the variables the lambda captures are the key; two lambdas are two functions even when their bodies are equal.
+    /// the variables the lambda captures and reads are the key (a captured service the DI container resolves, a logger or
+    /// options are left out; other values that are not plain data are refused); two lambdas are two functions even when
+    /// their bodies are equal.
     /// </summary>
     /// <typeparam name="T1">The type of parameter 1.</typeparam>
     /// <typeparam name="T2">The type of parameter 2.</typeparam>
@@ -109,7 +121,7 @@ public static partial class Cache
     /// <param name="callerFilePath">Filled in by the compiler: names the function in logs.</param>
     /// <param name="callerLineNumber">Filled in by the compiler: names the function in logs.</param>
     /// <returns>The cached function.</returns>
-    /// <exception cref="CacheKeyException">The lambda captures a Razor component instance.</exception>
+    /// <exception cref="CacheKeyException">The lambda captures a Razor component instance (here), or, when the returned function is called, a value that is neither plain data nor known infrastructure.</exception>
     /// <exception cref="InvalidOperationException">The kind has no cache handler.</exception>
     public static Func<T1, T2, ValueTask<TResult>> Function<T1, T2, TResult>(Func<T1, T2, ValueTask<TResult>> function, string kind = StrataDefaults.DefaultKind, [CallerFilePath] string callerFilePath = "", [CallerLineNumber] int callerLineNumber = 0)
     {
@@ -118,7 +130,9 @@ public static partial class Cache
     }
     /// <summary>
     /// <c>'use cache'</c> on a lambda: returns a function of the same shape whose results are cached. The arguments and
-    /// the variables the lambda captures are the key; two lambdas are two functions even when their bodies are equal.
+    /// the variables the lambda captures and reads are the key (a captured service the DI container resolves, a logger or
+    /// options are left out; other values that are not plain data are refused); two lambdas are two functions even when
+    /// their bodies are equal.
     /// </summary>
     /// <typeparam name="T1">The type of parameter 1.</typeparam>
     /// <typeparam name="T2">The type of parameter 2.</typeparam>
@@ -129,7 +143,7 @@ public static partial class Cache
     /// <param name="callerFilePath">Filled in by the compiler: names the function in logs.</param>
     /// <param name="callerLineNumber">Filled in by the compiler: names the function in logs.</param>
     /// <returns>The cached function.</returns>
-    /// <exception cref="CacheKeyException">The lambda captures a Razor component instance.</exception>
+    /// <exception cref="CacheKeyException">The lambda captures a Razor component instance (here), or, when the returned function is called, a value that is neither plain data nor known infrastructure.</exception>
     /// <exception cref="InvalidOperationException">The kind has no cache handler.</exception>
     [OverloadResolutionPriority(1)]
     public static Func<T1, T2, T3, Task<TResult>> Function<T1, T2, T3, TResult>(Func<T1, T2, T3, Task<TResult>> function, string kind = StrataDefaults.DefaultKind, [CallerFilePath] string callerFilePath = "", [CallerLineNumber] int callerLineNumber = 0)
@@ -139,7 +153,9 @@ public static partial class Cache
     }
     /// <summary>
     /// <c>'use cache'</c> on a lambda: returns a function of the same shape whose results are cached. The arguments and
-    /// the variables the lambda captures are the key; two lambdas are two functions even when their bodies are equal.
+    /// the variables the lambda captures and reads are the key (a captured service the DI container resolves, a logger or
+    /// options are left out; other values that are not plain data are refused); two lambdas are two functions even when
+    /// their bodies are equal.
     /// </summary>
     /// <typeparam name="T1">The type of parameter 1.</typeparam>
     /// <typeparam name="T2">The type of parameter 2.</typeparam>
@@ -150,7 +166,7 @@ public static partial class Cache
     /// <param name="callerFilePath">Filled in by the compiler: names the function in logs.</param>
     /// <param name="callerLineNumber">Filled in by the compiler: names the function in logs.</param>
     /// <returns>The cached function.</returns>
-    /// <exception cref="CacheKeyException">The lambda captures a Razor component instance.</exception>
+    /// <exception cref="CacheKeyException">The lambda captures a Razor component instance (here), or, when the returned function is called, a value that is neither plain data nor known infrastructure.</exception>
     /// <exception cref="InvalidOperationException">The kind has no cache handler.</exception>
     public static Func<T1, T2, T3, ValueTask<TResult>> Function<T1, T2, T3, TResult>(Func<T1, T2, T3, ValueTask<TResult>> function, string kind = StrataDefaults.DefaultKind, [CallerFilePath] string callerFilePath = "", [CallerLineNumber] int callerLineNumber = 0)
     {
@@ -159,7 +175,9 @@ public static partial class Cache
     }
     /// <summary>
     /// <c>'use cache'</c> on a lambda: returns a function of the same shape whose results are cached. The arguments and
-    /// the variables the lambda captures are the key; two lambdas are two functions even when their bodies are equal.
+    /// the variables the lambda captures and reads are the key (a captured service the DI container resolves, a logger or
+    /// options are left out; other values that are not plain data are refused); two lambdas are two functions even when
+    /// their bodies are equal.
     /// </summary>
     /// <typeparam name="T1">The type of parameter 1.</typeparam>
     /// <typeparam name="T2">The type of parameter 2.</typeparam>
@@ -171,7 +189,7 @@ public static partial class Cache
     /// <param name="callerFilePath">Filled in by the compiler: names the function in logs.</param>
     /// <param name="callerLineNumber">Filled in by the compiler: names the function in logs.</param>
     /// <returns>The cached function.</returns>
-    /// <exception cref="CacheKeyException">The lambda captures a Razor component instance.</exception>
+    /// <exception cref="CacheKeyException">The lambda captures a Razor component instance (here), or, when the returned function is called, a value that is neither plain data nor known infrastructure.</exception>
     /// <exception cref="InvalidOperationException">The kind has no cache handler.</exception>
     [OverloadResolutionPriority(1)]
     public static Func<T1, T2, T3, T4, Task<TResult>> Function<T1, T2, T3, T4, TResult>(Func<T1, T2, T3, T4, Task<TResult>> function, string kind = StrataDefaults.DefaultKind, [CallerFilePath] string callerFilePath = "", [CallerLineNumber] int callerLineNumber = 0)
@@ -181,7 +199,9 @@ public static partial class Cache
     }
     /// <summary>
     /// <c>'use cache'</c> on a lambda: returns a function of the same shape whose results are cached. The arguments and
-    /// the variables the lambda captures are the key; two lambdas are two functions even when their bodies are equal.
+    /// the variables the lambda captures and reads are the key (a captured service the DI container resolves, a logger or
+    /// options are left out; other values that are not plain data are refused); two lambdas are two functions even when
+    /// their bodies are equal.
     /// </summary>
     /// <typeparam name="T1">The type of parameter 1.</typeparam>
     /// <typeparam name="T2">The type of parameter 2.</typeparam>
@@ -193,7 +213,7 @@ public static partial class Cache
     /// <param name="callerFilePath">Filled in by the compiler: names the function in logs.</param>
     /// <param name="callerLineNumber">Filled in by the compiler: names the function in logs.</param>
     /// <returns>The cached function.</returns>
-    /// <exception cref="CacheKeyException">The lambda captures a Razor component instance.</exception>
+    /// <exception cref="CacheKeyException">The lambda captures a Razor component instance (here), or, when the returned function is called, a value that is neither plain data nor known infrastructure.</exception>
     /// <exception cref="InvalidOperationException">The kind has no cache handler.</exception>
     public static Func<T1, T2, T3, T4, ValueTask<TResult>> Function<T1, T2, T3, T4, TResult>(Func<T1, T2, T3, T4, ValueTask<TResult>> function, string kind = StrataDefaults.DefaultKind, [CallerFilePath] string callerFilePath = "", [CallerLineNumber] int callerLineNumber = 0)
     {
@@ -202,7 +222,9 @@ public static partial class Cache
     }
     /// <summary>
     /// <c>'use cache'</c> on a lambda: returns a function of the same shape whose results are cached. The arguments and
-    /// the variables the lambda captures are the key; two lambdas are two functions even when their bodies are equal.
+    /// the variables the lambda captures and reads are the key (a captured service the DI container resolves, a logger or
+    /// options are left out; other values that are not plain data are refused); two lambdas are two functions even when
+    /// their bodies are equal.
     /// </summary>
     /// <typeparam name="T1">The type of parameter 1.</typeparam>
     /// <typeparam name="T2">The type of parameter 2.</typeparam>
@@ -215,7 +237,7 @@ public static partial class Cache
     /// <param name="callerFilePath">Filled in by the compiler: names the function in logs.</param>
     /// <param name="callerLineNumber">Filled in by the compiler: names the function in logs.</param>
     /// <returns>The cached function.</returns>
-    /// <exception cref="CacheKeyException">The lambda captures a Razor component instance.</exception>
+    /// <exception cref="CacheKeyException">The lambda captures a Razor component instance (here), or, when the returned function is called, a value that is neither plain data nor known infrastructure.</exception>
     /// <exception cref="InvalidOperationException">The kind has no cache handler.</exception>
     [OverloadResolutionPriority(1)]
     public static Func<T1, T2, T3, T4, T5, Task<TResult>> Function<T1, T2, T3, T4, T5, TResult>(Func<T1, T2, T3, T4, T5, Task<TResult>> function, string kind = StrataDefaults.DefaultKind, [CallerFilePath] string callerFilePath = "", [CallerLineNumber] int callerLineNumber = 0)
@@ -225,7 +247,9 @@ public static partial class Cache
     }
     /// <summary>
     /// <c>'use cache'</c> on a lambda: returns a function of the same shape whose results are cached. The arguments and
-    /// the variables the lambda captures are the key; two lambdas are two functions even when their bodies are equal.
+    /// the variables the lambda captures and reads are the key (a captured service the DI container resolves, a logger or
+    /// options are left out; other values that are not plain data are refused); two lambdas are two functions even when
+    /// their bodies are equal.
     /// </summary>
     /// <typeparam name="T1">The type of parameter 1.</typeparam>
     /// <typeparam name="T2">The type of parameter 2.</typeparam>
@@ -238,7 +262,7 @@ public static partial class Cache
     /// <param name="callerFilePath">Filled in by the compiler: names the function in logs.</param>
     /// <param name="callerLineNumber">Filled in by the compiler: names the function in logs.</param>
     /// <returns>The cached function.</returns>
-    /// <exception cref="CacheKeyException">The lambda captures a Razor component instance.</exception>
+    /// <exception cref="CacheKeyException">The lambda captures a Razor component instance (here), or, when the returned function is called, a value that is neither plain data nor known infrastructure.</exception>
     /// <exception cref="InvalidOperationException">The kind has no cache handler.</exception>
     public static Func<T1, T2, T3, T4, T5, ValueTask<TResult>> Function<T1, T2, T3, T4, T5, TResult>(Func<T1, T2, T3, T4, T5, ValueTask<TResult>> function, string kind = StrataDefaults.DefaultKind, [CallerFilePath] string callerFilePath = "", [CallerLineNumber] int callerLineNumber = 0)
     {
@@ -247,7 +271,9 @@ public static partial class Cache
     }
     /// <summary>
     /// <c>'use cache'</c> on a lambda: returns a function of the same shape whose results are cached. The arguments and
-    /// the variables the lambda captures are the key; two lambdas are two functions even when their bodies are equal.
+    /// the variables the lambda captures and reads are the key (a captured service the DI container resolves, a logger or
+    /// options are left out; other values that are not plain data are refused); two lambdas are two functions even when
+    /// their bodies are equal.
     /// </summary>
     /// <typeparam name="T1">The type of parameter 1.</typeparam>
     /// <typeparam name="T2">The type of parameter 2.</typeparam>
@@ -261,7 +287,7 @@ public static partial class Cache
     /// <param name="callerFilePath">Filled in by the compiler: names the function in logs.</param>
     /// <param name="callerLineNumber">Filled in by the compiler: names the function in logs.</param>
     /// <returns>The cached function.</returns>
-    /// <exception cref="CacheKeyException">The lambda captures a Razor component instance.</exception>
+    /// <exception cref="CacheKeyException">The lambda captures a Razor component instance (here), or, when the returned function is called, a value that is neither plain data nor known infrastructure.</exception>
     /// <exception cref="InvalidOperationException">The kind has no cache handler.</exception>
     [OverloadResolutionPriority(1)]
     public static Func<T1, T2, T3, T4, T5, T6, Task<TResult>> Function<T1, T2, T3, T4, T5, T6, TResult>(Func<T1, T2, T3, T4, T5, T6, Task<TResult>> function, string kind = StrataDefaults.DefaultKind, [CallerFilePath] string callerFilePath = "", [CallerLineNumber] int callerLineNumber = 0)
@@ -271,7 +297,9 @@ public static partial class Cache
     }
     /// <summary>
     /// <c>'use cache'</c> on a lambda: returns a function of the same shape whose results are cached. The arguments and
-    /// the variables the lambda captures are the key; two lambdas are two functions even when their bodies are equal.
+    /// the variables the lambda captures and reads are the key (a captured service the DI container resolves, a logger or
+    /// options are left out; other values that are not plain data are refused); two lambdas are two functions even when
+    /// their bodies are equal.
     /// </summary>
     /// <typeparam name="T1">The type of parameter 1.</typeparam>
     /// <typeparam name="T2">The type of parameter 2.</typeparam>
@@ -285,7 +313,7 @@ public static partial class Cache
     /// <param name="callerFilePath">Filled in by the compiler: names the function in logs.</param>
     /// <param name="callerLineNumber">Filled in by the compiler: names the function in logs.</param>
     /// <returns>The cached function.</returns>
-    /// <exception cref="CacheKeyException">The lambda captures a Razor component instance.</exception>
+    /// <exception cref="CacheKeyException">The lambda captures a Razor component instance (here), or, when the returned function is called, a value that is neither plain data nor known infrastructure.</exception>
     /// <exception cref="InvalidOperationException">The kind has no cache handler.</exception>
     public static Func<T1, T2, T3, T4, T5, T6, ValueTask<TResult>> Function<T1, T2, T3, T4, T5, T6, TResult>(Func<T1, T2, T3, T4, T5, T6, ValueTask<TResult>> function, string kind = StrataDefaults.DefaultKind, [CallerFilePath] string callerFilePath = "", [CallerLineNumber] int callerLineNumber = 0)
     {
@@ -325,10 +353,7 @@ public static partial class Cache
     public static Func<TResult> Memo<TResult>(Func<TResult> function)
     {
         ArgumentNullException.ThrowIfNull(function);
-        var identity = new object();
-        return () => AmbientContext.Current?.Memo is { } store
-            ? store.GetOrAdd(identity, default(ValueTuple), function, static (a, f) => f())
-            : function();
+        return new Memoized0<TResult>(function).Invoke;
     }
     /// <summary>
     /// <c>React.cache</c>: returns a function whose results are remembered for the current request (arguments compared with
@@ -342,10 +367,7 @@ public static partial class Cache
     public static Func<T1, TResult> Memo<T1, TResult>(Func<T1, TResult> function)
     {
         ArgumentNullException.ThrowIfNull(function);
-        var identity = new object();
-        return (arg1) => AmbientContext.Current?.Memo is { } store
-            ? store.GetOrAdd(identity, ValueTuple.Create(arg1), function, static (a, f) => f(a.Item1))
-            : function(arg1);
+        return new Memoized1<T1, TResult>(function).Invoke;
     }
     /// <summary>
     /// <c>React.cache</c>: returns a function whose results are remembered for the current request (arguments compared with
@@ -360,10 +382,7 @@ public static partial class Cache
     public static Func<T1, T2, TResult> Memo<T1, T2, TResult>(Func<T1, T2, TResult> function)
     {
         ArgumentNullException.ThrowIfNull(function);
-        var identity = new object();
-        return (arg1, arg2) => AmbientContext.Current?.Memo is { } store
-            ? store.GetOrAdd(identity, ValueTuple.Create(arg1, arg2), function, static (a, f) => f(a.Item1, a.Item2))
-            : function(arg1, arg2);
+        return new Memoized2<T1, T2, TResult>(function).Invoke;
     }
     /// <summary>
     /// <c>React.cache</c>: returns a function whose results are remembered for the current request (arguments compared with
@@ -379,10 +398,7 @@ public static partial class Cache
     public static Func<T1, T2, T3, TResult> Memo<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> function)
     {
         ArgumentNullException.ThrowIfNull(function);
-        var identity = new object();
-        return (arg1, arg2, arg3) => AmbientContext.Current?.Memo is { } store
-            ? store.GetOrAdd(identity, ValueTuple.Create(arg1, arg2, arg3), function, static (a, f) => f(a.Item1, a.Item2, a.Item3))
-            : function(arg1, arg2, arg3);
+        return new Memoized3<T1, T2, T3, TResult>(function).Invoke;
     }
     /// <summary>
     /// <c>React.cache</c>: returns a function whose results are remembered for the current request (arguments compared with
@@ -399,16 +415,19 @@ public static partial class Cache
     public static Func<T1, T2, T3, T4, TResult> Memo<T1, T2, T3, T4, TResult>(Func<T1, T2, T3, T4, TResult> function)
     {
         ArgumentNullException.ThrowIfNull(function);
-        var identity = new object();
-        return (arg1, arg2, arg3, arg4) => AmbientContext.Current?.Memo is { } store
-            ? store.GetOrAdd(identity, ValueTuple.Create(arg1, arg2, arg3, arg4), function, static (a, f) => f(a.Item1, a.Item2, a.Item3, a.Item4))
-            : function(arg1, arg2, arg3, arg4);
+        return new Memoized4<T1, T2, T3, T4, TResult>(function).Invoke;
     }
 }
 
-internal sealed class CachedTask0<TResult>(CacheFunction function, Func<Task<TResult>> inner, ClosureInfo? closure)
+internal sealed class CachedTask0<TResult>(CacheFunction function, Func<Task<TResult>> inner, ClosureInfo? closure) : IWrappedFunction
 {
     private static readonly bool Front = FrontTable<ValueTuple>.IsSupported;
+
+    public CacheFunction Function => function;
+
+    public string Wrapper => function.Kind;
+
+    public Delegate Inner => inner;
 
     public Task<TResult> Invoke()
     {
@@ -434,9 +453,15 @@ internal sealed class CachedTask0<TResult>(CacheFunction function, Func<Task<TRe
     }
 }
 
-internal sealed class CachedValueTask0<TResult>(CacheFunction function, Func<ValueTask<TResult>> inner, ClosureInfo? closure)
+internal sealed class CachedValueTask0<TResult>(CacheFunction function, Func<ValueTask<TResult>> inner, ClosureInfo? closure) : IWrappedFunction
 {
     private static readonly bool Front = FrontTable<ValueTuple>.IsSupported;
+
+    public CacheFunction Function => function;
+
+    public string Wrapper => function.Kind;
+
+    public Delegate Inner => inner;
 
     public ValueTask<TResult> Invoke()
     {
@@ -462,9 +487,15 @@ internal sealed class CachedValueTask0<TResult>(CacheFunction function, Func<Val
     }
 }
 
-internal sealed class CachedTask1<T1, TResult>(CacheFunction function, Func<T1, Task<TResult>> inner, ClosureInfo? closure)
+internal sealed class CachedTask1<T1, TResult>(CacheFunction function, Func<T1, Task<TResult>> inner, ClosureInfo? closure) : IWrappedFunction
 {
     private static readonly bool Front = FrontTable<ValueTuple<T1>>.IsSupported;
+
+    public CacheFunction Function => function;
+
+    public string Wrapper => function.Kind;
+
+    public Delegate Inner => inner;
 
     public Task<TResult> Invoke(T1 arg1)
     {
@@ -492,9 +523,15 @@ internal sealed class CachedTask1<T1, TResult>(CacheFunction function, Func<T1, 
     }
 }
 
-internal sealed class CachedValueTask1<T1, TResult>(CacheFunction function, Func<T1, ValueTask<TResult>> inner, ClosureInfo? closure)
+internal sealed class CachedValueTask1<T1, TResult>(CacheFunction function, Func<T1, ValueTask<TResult>> inner, ClosureInfo? closure) : IWrappedFunction
 {
     private static readonly bool Front = FrontTable<ValueTuple<T1>>.IsSupported;
+
+    public CacheFunction Function => function;
+
+    public string Wrapper => function.Kind;
+
+    public Delegate Inner => inner;
 
     public ValueTask<TResult> Invoke(T1 arg1)
     {
@@ -522,9 +559,15 @@ internal sealed class CachedValueTask1<T1, TResult>(CacheFunction function, Func
     }
 }
 
-internal sealed class CachedTask2<T1, T2, TResult>(CacheFunction function, Func<T1, T2, Task<TResult>> inner, ClosureInfo? closure)
+internal sealed class CachedTask2<T1, T2, TResult>(CacheFunction function, Func<T1, T2, Task<TResult>> inner, ClosureInfo? closure) : IWrappedFunction
 {
     private static readonly bool Front = FrontTable<ValueTuple<T1, T2>>.IsSupported;
+
+    public CacheFunction Function => function;
+
+    public string Wrapper => function.Kind;
+
+    public Delegate Inner => inner;
 
     public Task<TResult> Invoke(T1 arg1, T2 arg2)
     {
@@ -554,9 +597,15 @@ internal sealed class CachedTask2<T1, T2, TResult>(CacheFunction function, Func<
     }
 }
 
-internal sealed class CachedValueTask2<T1, T2, TResult>(CacheFunction function, Func<T1, T2, ValueTask<TResult>> inner, ClosureInfo? closure)
+internal sealed class CachedValueTask2<T1, T2, TResult>(CacheFunction function, Func<T1, T2, ValueTask<TResult>> inner, ClosureInfo? closure) : IWrappedFunction
 {
     private static readonly bool Front = FrontTable<ValueTuple<T1, T2>>.IsSupported;
+
+    public CacheFunction Function => function;
+
+    public string Wrapper => function.Kind;
+
+    public Delegate Inner => inner;
 
     public ValueTask<TResult> Invoke(T1 arg1, T2 arg2)
     {
@@ -586,9 +635,15 @@ internal sealed class CachedValueTask2<T1, T2, TResult>(CacheFunction function, 
     }
 }
 
-internal sealed class CachedTask3<T1, T2, T3, TResult>(CacheFunction function, Func<T1, T2, T3, Task<TResult>> inner, ClosureInfo? closure)
+internal sealed class CachedTask3<T1, T2, T3, TResult>(CacheFunction function, Func<T1, T2, T3, Task<TResult>> inner, ClosureInfo? closure) : IWrappedFunction
 {
     private static readonly bool Front = FrontTable<ValueTuple<T1, T2, T3>>.IsSupported;
+
+    public CacheFunction Function => function;
+
+    public string Wrapper => function.Kind;
+
+    public Delegate Inner => inner;
 
     public Task<TResult> Invoke(T1 arg1, T2 arg2, T3 arg3)
     {
@@ -620,9 +675,15 @@ internal sealed class CachedTask3<T1, T2, T3, TResult>(CacheFunction function, F
     }
 }
 
-internal sealed class CachedValueTask3<T1, T2, T3, TResult>(CacheFunction function, Func<T1, T2, T3, ValueTask<TResult>> inner, ClosureInfo? closure)
+internal sealed class CachedValueTask3<T1, T2, T3, TResult>(CacheFunction function, Func<T1, T2, T3, ValueTask<TResult>> inner, ClosureInfo? closure) : IWrappedFunction
 {
     private static readonly bool Front = FrontTable<ValueTuple<T1, T2, T3>>.IsSupported;
+
+    public CacheFunction Function => function;
+
+    public string Wrapper => function.Kind;
+
+    public Delegate Inner => inner;
 
     public ValueTask<TResult> Invoke(T1 arg1, T2 arg2, T3 arg3)
     {
@@ -654,9 +715,15 @@ internal sealed class CachedValueTask3<T1, T2, T3, TResult>(CacheFunction functi
     }
 }
 
-internal sealed class CachedTask4<T1, T2, T3, T4, TResult>(CacheFunction function, Func<T1, T2, T3, T4, Task<TResult>> inner, ClosureInfo? closure)
+internal sealed class CachedTask4<T1, T2, T3, T4, TResult>(CacheFunction function, Func<T1, T2, T3, T4, Task<TResult>> inner, ClosureInfo? closure) : IWrappedFunction
 {
     private static readonly bool Front = FrontTable<ValueTuple<T1, T2, T3, T4>>.IsSupported;
+
+    public CacheFunction Function => function;
+
+    public string Wrapper => function.Kind;
+
+    public Delegate Inner => inner;
 
     public Task<TResult> Invoke(T1 arg1, T2 arg2, T3 arg3, T4 arg4)
     {
@@ -690,9 +757,15 @@ internal sealed class CachedTask4<T1, T2, T3, T4, TResult>(CacheFunction functio
     }
 }
 
-internal sealed class CachedValueTask4<T1, T2, T3, T4, TResult>(CacheFunction function, Func<T1, T2, T3, T4, ValueTask<TResult>> inner, ClosureInfo? closure)
+internal sealed class CachedValueTask4<T1, T2, T3, T4, TResult>(CacheFunction function, Func<T1, T2, T3, T4, ValueTask<TResult>> inner, ClosureInfo? closure) : IWrappedFunction
 {
     private static readonly bool Front = FrontTable<ValueTuple<T1, T2, T3, T4>>.IsSupported;
+
+    public CacheFunction Function => function;
+
+    public string Wrapper => function.Kind;
+
+    public Delegate Inner => inner;
 
     public ValueTask<TResult> Invoke(T1 arg1, T2 arg2, T3 arg3, T4 arg4)
     {
@@ -726,9 +799,15 @@ internal sealed class CachedValueTask4<T1, T2, T3, T4, TResult>(CacheFunction fu
     }
 }
 
-internal sealed class CachedTask5<T1, T2, T3, T4, T5, TResult>(CacheFunction function, Func<T1, T2, T3, T4, T5, Task<TResult>> inner, ClosureInfo? closure)
+internal sealed class CachedTask5<T1, T2, T3, T4, T5, TResult>(CacheFunction function, Func<T1, T2, T3, T4, T5, Task<TResult>> inner, ClosureInfo? closure) : IWrappedFunction
 {
     private static readonly bool Front = FrontTable<ValueTuple<T1, T2, T3, T4, T5>>.IsSupported;
+
+    public CacheFunction Function => function;
+
+    public string Wrapper => function.Kind;
+
+    public Delegate Inner => inner;
 
     public Task<TResult> Invoke(T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5)
     {
@@ -764,9 +843,15 @@ internal sealed class CachedTask5<T1, T2, T3, T4, T5, TResult>(CacheFunction fun
     }
 }
 
-internal sealed class CachedValueTask5<T1, T2, T3, T4, T5, TResult>(CacheFunction function, Func<T1, T2, T3, T4, T5, ValueTask<TResult>> inner, ClosureInfo? closure)
+internal sealed class CachedValueTask5<T1, T2, T3, T4, T5, TResult>(CacheFunction function, Func<T1, T2, T3, T4, T5, ValueTask<TResult>> inner, ClosureInfo? closure) : IWrappedFunction
 {
     private static readonly bool Front = FrontTable<ValueTuple<T1, T2, T3, T4, T5>>.IsSupported;
+
+    public CacheFunction Function => function;
+
+    public string Wrapper => function.Kind;
+
+    public Delegate Inner => inner;
 
     public ValueTask<TResult> Invoke(T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5)
     {
@@ -802,9 +887,15 @@ internal sealed class CachedValueTask5<T1, T2, T3, T4, T5, TResult>(CacheFunctio
     }
 }
 
-internal sealed class CachedTask6<T1, T2, T3, T4, T5, T6, TResult>(CacheFunction function, Func<T1, T2, T3, T4, T5, T6, Task<TResult>> inner, ClosureInfo? closure)
+internal sealed class CachedTask6<T1, T2, T3, T4, T5, T6, TResult>(CacheFunction function, Func<T1, T2, T3, T4, T5, T6, Task<TResult>> inner, ClosureInfo? closure) : IWrappedFunction
 {
     private static readonly bool Front = FrontTable<ValueTuple<T1, T2, T3, T4, T5, T6>>.IsSupported;
+
+    public CacheFunction Function => function;
+
+    public string Wrapper => function.Kind;
+
+    public Delegate Inner => inner;
 
     public Task<TResult> Invoke(T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6)
     {
@@ -842,9 +933,15 @@ internal sealed class CachedTask6<T1, T2, T3, T4, T5, T6, TResult>(CacheFunction
     }
 }
 
-internal sealed class CachedValueTask6<T1, T2, T3, T4, T5, T6, TResult>(CacheFunction function, Func<T1, T2, T3, T4, T5, T6, ValueTask<TResult>> inner, ClosureInfo? closure)
+internal sealed class CachedValueTask6<T1, T2, T3, T4, T5, T6, TResult>(CacheFunction function, Func<T1, T2, T3, T4, T5, T6, ValueTask<TResult>> inner, ClosureInfo? closure) : IWrappedFunction
 {
     private static readonly bool Front = FrontTable<ValueTuple<T1, T2, T3, T4, T5, T6>>.IsSupported;
+
+    public CacheFunction Function => function;
+
+    public string Wrapper => function.Kind;
+
+    public Delegate Inner => inner;
 
     public ValueTask<TResult> Invoke(T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6)
     {
@@ -880,4 +977,59 @@ internal sealed class CachedValueTask6<T1, T2, T3, T4, T5, T6, TResult>(CacheFun
 
         return CacheRuntime.RunCurrent(function, ref key, (inner, arg1, arg2, arg3, arg4, arg5, arg6), static s => s.inner(s.arg1, s.arg2, s.arg3, s.arg4, s.arg5, s.arg6));
     }
+}
+
+internal sealed class Memoized0<TResult>(Func<TResult> function) : IWrappedFunction
+{
+    public string Wrapper => "memo";
+
+    public Delegate Inner => function;
+
+    public TResult Invoke() => AmbientContext.Current?.Memo is { } store
+        ? store.GetOrAdd(this, default(ValueTuple), function, static (a, f) => f())
+        : function();
+}
+
+internal sealed class Memoized1<T1, TResult>(Func<T1, TResult> function) : IWrappedFunction
+{
+    public string Wrapper => "memo";
+
+    public Delegate Inner => function;
+
+    public TResult Invoke(T1 arg1) => AmbientContext.Current?.Memo is { } store
+        ? store.GetOrAdd(this, ValueTuple.Create(arg1), function, static (a, f) => f(a.Item1))
+        : function(arg1);
+}
+
+internal sealed class Memoized2<T1, T2, TResult>(Func<T1, T2, TResult> function) : IWrappedFunction
+{
+    public string Wrapper => "memo";
+
+    public Delegate Inner => function;
+
+    public TResult Invoke(T1 arg1, T2 arg2) => AmbientContext.Current?.Memo is { } store
+        ? store.GetOrAdd(this, ValueTuple.Create(arg1, arg2), function, static (a, f) => f(a.Item1, a.Item2))
+        : function(arg1, arg2);
+}
+
+internal sealed class Memoized3<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> function) : IWrappedFunction
+{
+    public string Wrapper => "memo";
+
+    public Delegate Inner => function;
+
+    public TResult Invoke(T1 arg1, T2 arg2, T3 arg3) => AmbientContext.Current?.Memo is { } store
+        ? store.GetOrAdd(this, ValueTuple.Create(arg1, arg2, arg3), function, static (a, f) => f(a.Item1, a.Item2, a.Item3))
+        : function(arg1, arg2, arg3);
+}
+
+internal sealed class Memoized4<T1, T2, T3, T4, TResult>(Func<T1, T2, T3, T4, TResult> function) : IWrappedFunction
+{
+    public string Wrapper => "memo";
+
+    public Delegate Inner => function;
+
+    public TResult Invoke(T1 arg1, T2 arg2, T3 arg3, T4 arg4) => AmbientContext.Current?.Memo is { } store
+        ? store.GetOrAdd(this, ValueTuple.Create(arg1, arg2, arg3, arg4), function, static (a, f) => f(a.Item1, a.Item2, a.Item3, a.Item4))
+        : function(arg1, arg2, arg3, arg4);
 }

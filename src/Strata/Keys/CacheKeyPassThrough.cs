@@ -4,8 +4,11 @@ namespace Strata;
 
 /// <summary>
 /// Pass-through values: arguments that are handed to the function untouched and left out of the cache key, like React
-/// elements and server actions in Next.js. Delegates and <see cref="CancellationToken"/> always pass through; other
-/// layers register their own (Strata's Razor integration registers <c>RenderFragment</c>).
+/// elements in Next.js. <see cref="CancellationToken"/> always passes through; other layers register their own (Strata's
+/// Razor integration registers <c>RenderFragment</c>). A captured value of a registered type is infrastructure and is
+/// left out too. The function must not inspect a pass-through value (invoke it, read it, compare it): only hand it on or
+/// return it, since a hit returns what the first caller's value produced. Delegates are not pass-through: they are keyed
+/// by identity.
 /// </summary>
 public static class CacheKeyPassThrough
 {
@@ -13,7 +16,10 @@ public static class CacheKeyPassThrough
     private static readonly ConcurrentDictionary<Type, bool> Decisions = new();
     private static volatile Func<Type, bool>[] s_predicates = [];
 
-    /// <summary>Makes values of <paramref name="type"/> (and types derived from it) pass-through.</summary>
+    /// <summary>
+    /// Makes values of <paramref name="type"/> (and types derived from it) pass-through: left out of keys as arguments,
+    /// and infrastructure as captured values. The cached function must not inspect such a value.
+    /// </summary>
     /// <param name="type">The type; open generic types match every construction.</param>
     public static void Register(Type type)
     {
@@ -45,7 +51,7 @@ public static class CacheKeyPassThrough
 
     private static bool Decide(Type type)
     {
-        if (typeof(Delegate).IsAssignableFrom(type) || type == typeof(CancellationToken))
+        if (type == typeof(CancellationToken))
         {
             return true;
         }

@@ -7,8 +7,10 @@ namespace Strata;
 /// <summary>
 /// Finds which captured variables a lambda really reads. C# puts every variable captured by any lambda of a scope into one
 /// closure object, so a lambda's closure also holds variables only other lambdas use; reading the IL of the lambda (and of
-/// its async state machine and the local functions it calls) tells the two apart, so that only what the cached lambda
-/// reads becomes part of its key.
+/// its async state machine, the lambdas and local functions it calls or creates, however deep) tells the two apart, so
+/// that only what the cached lambda reads becomes part of its key. A field counts as read when it is loaded
+/// (<c>ldfld</c>, <c>ldflda</c>) or when its handle is taken (<c>ldtoken</c>: how C# builds expression trees, so a
+/// variable used only inside an <c>IQueryable</c> or EF Core query counts).
 /// </summary>
 internal static class CapturedVariables
 {
@@ -17,34 +19,42 @@ internal static class CapturedVariables
         .Select(f => (OpCode)f.GetValue(null)!)
         .ToDictionary(o => o.Value);
 
-    /// <summary>The fields (by module and metadata token) the method reads; <see langword="null"/> when its IL cannot be analyzed.</summary>
+    /// <summary>
+    /// The fields (by module and metadata token) the method reads; <see langword="null"/> when its IL cannot be analyzed
+    /// for any reason, in which case every captured field must be keyed (more misses, never a wrong hit).
+    /// </summary>
     public static HashSet<(Module Module, int Token)>? ReadFields(MethodInfo method)
     {
         try
         {
             var read = new HashSet<(Module, int)>();
             var visited = new HashSet<MethodBase>();
-            Walk(method, read, visited, depth: 0);
+            var pending = new Stack<MethodBase>();
+            pending.Push(method);
+            while (pending.TryPop(out var next))
+            {
+                if (visited.Add(next))
+                {
+                    Scan(next, read, pending);
+                }
+            }
+
             return read;
         }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or BadImageFormatException or NotSupportedException or MissingMemberException)
+#pragma warning disable CA1031 // Any failure (an unknown opcode, a type that does not load...) means "cannot analyze": key every field.
+        catch (Exception)
+#pragma warning restore CA1031
         {
             return null;
         }
     }
 
-    private static void Walk(MethodBase method, HashSet<(Module, int)> read, HashSet<MethodBase> visited, int depth)
+    private static void Scan(MethodBase method, HashSet<(Module, int)> read, Stack<MethodBase> pending)
     {
-        if (depth > 8 || !visited.Add(method))
-        {
-            return;
-        }
-
         if (method.GetCustomAttribute<StateMachineAttribute>() is { StateMachineType: { } stateMachine })
         {
-            var moveNext = stateMachine.GetMethod("MoveNext", BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public)
-                ?? throw new InvalidOperationException("No MoveNext on " + stateMachine);
-            Walk(moveNext, read, visited, depth + 1);
+            pending.Push(stateMachine.GetMethod("MoveNext", BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public)
+                ?? throw new InvalidOperationException("No MoveNext on " + stateMachine));
         }
 
         var body = method.GetMethodBody() ?? throw new InvalidOperationException("No method body for " + method);
@@ -72,22 +82,32 @@ internal static class CapturedVariables
                 case OperandType.InlineField:
                     if (opCode == OpCodes.Ldfld || opCode == OpCodes.Ldflda)
                     {
-                        var field = module.ResolveField(BitConverter.ToInt32(il, position), typeArguments, methodArguments);
-                        if (field is not null)
-                        {
-                            read.Add((field.Module, field.MetadataToken));
-                        }
+                        var field = module.ResolveField(BitConverter.ToInt32(il, position), typeArguments, methodArguments)!;
+                        read.Add((field.Module, field.MetadataToken));
+                    }
+
+                    position += 4;
+                    break;
+                case OperandType.InlineTok:
+                    switch (module.ResolveMember(BitConverter.ToInt32(il, position), typeArguments, methodArguments))
+                    {
+                        case FieldInfo token:
+                            read.Add((token.Module, token.MetadataToken));
+                            break;
+                        case MethodBase tokenMethod when IsCompilerGenerated(tokenMethod):
+                            pending.Push(tokenMethod);
+                            break;
                     }
 
                     position += 4;
                     break;
                 case OperandType.InlineMethod:
-                    if (opCode == OpCodes.Call || opCode == OpCodes.Callvirt || opCode == OpCodes.Ldftn || opCode == OpCodes.Newobj)
+                    if (opCode == OpCodes.Call || opCode == OpCodes.Callvirt || opCode == OpCodes.Ldftn || opCode == OpCodes.Ldvirtftn || opCode == OpCodes.Newobj)
                     {
-                        var callee = module.ResolveMethod(BitConverter.ToInt32(il, position), typeArguments, methodArguments);
-                        if (callee is not null && IsCompilerGenerated(callee))
+                        var callee = module.ResolveMethod(BitConverter.ToInt32(il, position), typeArguments, methodArguments)!;
+                        if (IsCompilerGenerated(callee))
                         {
-                            Walk(callee, read, visited, depth + 1);
+                            pending.Push(callee);
                         }
                     }
 

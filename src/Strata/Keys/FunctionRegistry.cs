@@ -1,38 +1,41 @@
 using System.Collections.Concurrent;
-using System.Globalization;
+using System.Reflection;
 
 namespace Strata;
 
-/// <summary>The descriptors of <c>Cache.Function</c> lambdas, made once per lambda (by method) and kind.</summary>
+/// <summary>
+/// The descriptors of <c>Cache.Function</c> lambdas, made once per lambda and kind. A lambda of a generic type or method
+/// is one function per instantiation: descriptors are found by the method and its constructed declaring type (never by
+/// a method handle, which shared code of reference-type instantiations makes equal), and the id names the type arguments.
+/// </summary>
 internal static class FunctionRegistry
 {
-    private static readonly ConcurrentDictionary<(IntPtr Method, string Kind), CacheFunction> ByMethod = new();
+    private static readonly ConcurrentDictionary<(MethodInfo Method, Type? Type, string Kind), CacheFunction> ByMethod = new();
     private static readonly ConcurrentDictionary<(string Id, string Kind), CacheFunction> ByIdAndKind = new();
 
     public static (CacheFunction Function, ClosureInfo? Closure) Describe(Delegate function, string kind, string callerFilePath, int callerLineNumber)
     {
         ArgumentNullException.ThrowIfNull(function);
         ArgumentNullException.ThrowIfNull(kind);
-        if (function.GetInvocationList().Length > 1)
+        if (!function.HasSingleTarget)
         {
             throw new ArgumentException("Cache.Function takes a single lambda or method, not a multicast delegate.", nameof(function));
         }
 
         var method = function.Method;
-        var descriptor = ByMethod.GetOrAdd((method.MethodHandle.Value, kind), static (k, a) =>
+        var targetType = function.Target?.GetType();
+        var descriptor = ByMethod.GetOrAdd((method, DelegateKey.ClosedDeclaringType(method, targetType), kind), static (k, a) =>
         {
-            var (m, file, line) = a;
-            var type = m.DeclaringType;
-            var id = string.Create(CultureInfo.InvariantCulture, $"{(type is null ? "" : KeyTypeInfo.ReadableName(type))}::{m.Name}#{m.MetadataToken:x8}");
+            var (m, target, file, line) = a;
             var where = file.Length == 0 ? m.Name : $"{Path.GetFileName(file)}:{line}";
-            return CacheFunction.Create(id, k.Kind, $"Cache.Function@{where}", m.GetParameters().Select(p => p.Name ?? "argument").ToArray());
-        }, (method, callerFilePath, callerLineNumber));
+            return CacheFunction.Create(DelegateKey.MethodId(m, target), k.Kind, $"Cache.Function@{where}", m.GetParameters().Select(p => p.Name ?? "argument").ToArray());
+        }, (method, targetType, callerFilePath, callerLineNumber));
 
         ClosureInfo? closure = null;
-        if (function.Target is { } target)
+        if (targetType is not null)
         {
-            closure = ClosureInfo.Get(target.GetType(), method);
-            closure.ThrowIfComponent(descriptor, target.GetType());
+            closure = ClosureInfo.Get(targetType, method);
+            closure.ThrowIfComponent(descriptor, targetType);
             if (closure.Fields.Length == 0)
             {
                 closure = null;

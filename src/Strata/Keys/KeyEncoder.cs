@@ -1,7 +1,10 @@
 using System.Buffers.Binary;
 using System.Collections;
 using System.Globalization;
+using System.IO.Hashing;
 using System.Numerics;
+using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -44,16 +47,27 @@ internal static class KeyEncoder
     internal const byte Uri = 0x37;
     internal const byte Enum = 0x38;
     internal const byte Version = 0x39;
+    internal const byte Culture = 0x3A;
+    internal const byte TimeZone = 0x3B;
+    internal const byte Encoding = 0x3C;
+    internal const byte Region = 0x3D;
     internal const byte Bytes = 0x40;
     internal const byte Sequence = 0x50;
     internal const byte Dictionary = 0x51;
     internal const byte Set = 0x52;
     internal const byte Object = 0x60;
     internal const byte Closure = 0x61;
+    internal const byte Delegate = 0x62;
+    internal const byte WrappedFunction = 0x63;
+    internal const byte BackReference = 0x64;
     internal const byte Service = 0x7E;
     internal const byte PassThrough = 0x7F;
 
-    private const int MaxDepth = 64;
+    private static readonly ConditionalWeakTable<TimeZoneInfo, byte[]> TimeZoneRules = new();
+
+    private static readonly PropertyInfo[] NumberFormatProperties = FormatProperties(typeof(NumberFormatInfo));
+
+    private static readonly PropertyInfo[] DateTimeFormatProperties = FormatProperties(typeof(DateTimeFormatInfo));
 
     public static void WriteString(ref KeyWriter writer, string? value)
     {
@@ -109,7 +123,11 @@ internal static class KeyEncoder
             return;
         }
 
-        var info = KeyTypeInfo.Get(value.GetType());
+        WriteValue(ref writer, value, KeyTypeInfo.Get(value.GetType()), context);
+    }
+
+    private static void WriteValue(ref KeyWriter writer, object value, KeyTypeInfo info, EncodeContext context)
+    {
         switch (info.Kind)
         {
             case KeyTypeKind.PassThrough:
@@ -268,6 +286,22 @@ internal static class KeyEncoder
             case KeyTypeKind.ArraySegmentOfByte:
                 WriteBytes(ref writer, ((ArraySegment<byte>)value).AsSpan());
                 return;
+            case KeyTypeKind.Culture:
+                WriteCulture(ref writer, (CultureInfo)value, context);
+                return;
+            case KeyTypeKind.TimeZone:
+                WriteTimeZone(ref writer, (TimeZoneInfo)value);
+                return;
+            case KeyTypeKind.Encoding:
+                WriteEncoding(ref writer, (System.Text.Encoding)value, context);
+                return;
+            case KeyTypeKind.Region:
+                writer.WriteByte(Region);
+                writer.WriteStringPayload(((RegionInfo)value).Name);
+                return;
+            case KeyTypeKind.Delegate:
+                DelegateKey.Write(ref writer, (System.Delegate)value, context);
+                return;
             case KeyTypeKind.Sequence:
                 WriteSequence(ref writer, (IEnumerable)value, context);
                 return;
@@ -290,6 +324,60 @@ internal static class KeyEncoder
         writer.WriteByte(Bytes);
         writer.WriteVarUInt((uint)bytes.Length);
         writer.WriteBytes(bytes);
+    }
+
+    /// <summary>
+    /// Encodes a value that a cached function captured rather than received (a closure's variable, <c>this</c>, a
+    /// delegate's target), declared as <paramref name="declaredType"/>. Plain data and delegates are keyed as arguments
+    /// are; a value that is not plain data is left out only when it is known infrastructure (<see cref="KeyInfrastructure"/>),
+    /// and refused otherwise. Request state and Razor components are always refused.
+    /// </summary>
+    /// <returns>Whether the value is part of the key (<see langword="false"/>: left out as pass-through or infrastructure).</returns>
+    public static bool WriteCaptured(ref KeyWriter writer, object? value, Type declaredType, EncodeContext context)
+    {
+        if (CacheKeyPassThrough.IsPassThrough(declaredType))
+        {
+            writer.WriteByte(PassThrough);
+            return false;
+        }
+
+        if (value is null)
+        {
+            writer.WriteByte(Null);
+            return true;
+        }
+
+        var info = KeyTypeInfo.Get(value.GetType());
+        if (info.Kind is not (KeyTypeKind.Unsupported or KeyTypeKind.Object or KeyTypeKind.Sequence or KeyTypeKind.Dictionary or KeyTypeKind.Set))
+        {
+            WriteValue(ref writer, value, info, context);
+            return info.Kind != KeyTypeKind.PassThrough;
+        }
+
+        if (info.IsComponent)
+        {
+            throw context.Component(info.Type);
+        }
+
+        if (info.IsRequestState)
+        {
+            throw context.Unsupported(info.Type, info.Reason!);
+        }
+
+        // A service the application resolves from DI is infrastructure even when its state happens to be public.
+        if (KeyInfrastructure.IsInfrastructure(info.Type, declaredType))
+        {
+            writer.WriteByte(Service);
+            return false;
+        }
+
+        if (info.Kind == KeyTypeKind.Unsupported)
+        {
+            throw context.NotInfrastructure(info.Type, info.Reason ?? "is not plain data");
+        }
+
+        WriteValue(ref writer, value, info, context);
+        return true;
     }
 
     private static void WriteSequence(ref KeyWriter writer, IEnumerable items, EncodeContext context)
@@ -417,6 +505,81 @@ internal static class KeyEncoder
         context.Leave();
     }
 
+    /// <summary>
+    /// A culture by its name; a writable culture (which code may have changed, e.g. its currency symbol) also by its number
+    /// and date formats and list separator.
+    /// </summary>
+    private static void WriteCulture(ref KeyWriter writer, CultureInfo culture, EncodeContext context)
+    {
+        writer.WriteByte(Culture);
+        writer.WriteStringPayload(culture.Name);
+        writer.WriteByte(culture.UseUserOverride ? (byte)1 : (byte)0);
+        if (culture.IsReadOnly)
+        {
+            writer.WriteByte(0);
+            return;
+        }
+
+        writer.WriteByte(1);
+        WriteFormat(ref writer, culture.NumberFormat, NumberFormatProperties, context);
+        WriteFormat(ref writer, culture.DateTimeFormat, DateTimeFormatProperties, context);
+        writer.WriteStringPayload(culture.TextInfo.ListSeparator);
+    }
+
+    private static void WriteFormat(ref KeyWriter writer, object format, PropertyInfo[] properties, EncodeContext context)
+    {
+        foreach (var property in properties)
+        {
+            var value = property.GetValue(format);
+            if (value is Calendar calendar)
+            {
+                writer.WriteStringPayload(calendar.GetType().FullName!);
+                writer.WriteInt32(calendar.TwoDigitYearMax);
+            }
+            else
+            {
+                WriteValue(ref writer, value, context);
+            }
+        }
+    }
+
+    private static PropertyInfo[] FormatProperties(Type type) =>
+        type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.GetIndexParameters().Length == 0 && p.Name != nameof(NumberFormatInfo.IsReadOnly))
+            .OrderBy(p => p.Name, StringComparer.Ordinal)
+            .ToArray();
+
+    /// <summary>A time zone by its id and a hash of its rules (a custom zone may reuse a system zone's id).</summary>
+    private static void WriteTimeZone(ref KeyWriter writer, TimeZoneInfo zone)
+    {
+        var rules = TimeZoneRules.GetValue(zone, static z => XxHash128.Hash(MemoryMarshal.AsBytes(z.ToSerializedString().AsSpan())));
+        writer.WriteByte(TimeZone);
+        writer.WriteStringPayload(zone.Id);
+        writer.WriteBytes(rules);
+    }
+
+    /// <summary>A framework encoding by its web name, preamble (byte order mark) and fallbacks.</summary>
+    private static void WriteEncoding(ref KeyWriter writer, System.Text.Encoding encoding, EncodeContext context)
+    {
+        writer.WriteByte(Encoding);
+        writer.WriteStringPayload(encoding.WebName);
+        var preamble = encoding.Preamble;
+        writer.WriteVarUInt((uint)preamble.Length);
+        writer.WriteBytes(preamble);
+        writer.WriteStringPayload(encoding.EncoderFallback switch
+        {
+            EncoderReplacementFallback replacement => "replace:" + replacement.DefaultString,
+            EncoderExceptionFallback => "throw",
+            _ => throw context.Unsupported(encoding.GetType(), "has a custom encoder fallback, whose behaviour could not be part of the key; pass the encoding's name instead"),
+        });
+        writer.WriteStringPayload(encoding.DecoderFallback switch
+        {
+            DecoderReplacementFallback replacement => "replace:" + replacement.DefaultString,
+            DecoderExceptionFallback => "throw",
+            _ => throw context.Unsupported(encoding.GetType(), "has a custom decoder fallback, whose behaviour could not be part of the key; pass the encoding's name instead"),
+        });
+    }
+
     /// <summary>A readable rendering of a value for debug logs (never used for keys).</summary>
     public static string Describe(object? value)
     {
@@ -430,6 +593,8 @@ internal static class KeyEncoder
                     => f.ToString(null, CultureInfo.InvariantCulture),
                 Enum e => e.ToString(),
                 _ when CacheKeyPassThrough.IsPassThrough(value.GetType()) => "<pass-through>",
+                System.Delegate d => "<delegate " + d.Method.Name + ">",
+                CultureInfo or TimeZoneInfo or RegionInfo or System.Text.Encoding => value.ToString() ?? "",
                 _ => System.Text.Json.JsonSerializer.Serialize(value),
             };
         }
@@ -440,20 +605,29 @@ internal static class KeyEncoder
     }
 }
 
-/// <summary>Tracks where the encoder is inside an argument, to detect cycles and name the path in errors.</summary>
+/// <summary>
+/// Tracks where the encoder is inside an argument or captured variable, to detect cycles and name the path in errors.
+/// One context serves every captured variable of a closure (<see cref="Root"/> is set per variable); its lists are
+/// made on first use, so keys of simple values allocate nothing here.
+/// </summary>
 internal sealed class EncodeContext(string root, bool captured = false)
 {
-    private readonly List<(string Segment, bool IsIndex)> _path = [];
-    private readonly List<object> _ancestors = [];
+    private List<(string Segment, bool IsIndex)>? _path;
+    private List<object>? _ancestors;
+    private List<(object Target, MethodInfo Method)>? _functions;
 
-    public string Root { get; } = root;
+    /// <summary>The argument or captured variable being encoded.</summary>
+    public string Root { get; set; } = root;
+
+    /// <summary>How many delegate targets the encoder is inside (their fix differs).</summary>
+    public int DelegateDepth { get; set; }
 
     public string Path
     {
         get
         {
             var sb = new StringBuilder(Root);
-            foreach (var (segment, isIndex) in _path)
+            foreach (var (segment, isIndex) in _path ?? [])
             {
                 if (isIndex)
                 {
@@ -469,12 +643,13 @@ internal sealed class EncodeContext(string root, bool captured = false)
         }
     }
 
-    public void Push(string segment, bool isIndex) => _path.Add((segment, isIndex));
+    public void Push(string segment, bool isIndex) => (_path ??= []).Add((segment, isIndex));
 
-    public void Pop() => _path.RemoveAt(_path.Count - 1);
+    public void Pop() => _path!.RemoveAt(_path.Count - 1);
 
     public void Enter(object value)
     {
+        _ancestors ??= [];
         if (_ancestors.Count >= 64)
         {
             throw Unsupported(value.GetType(), "is nested more than 64 levels deep");
@@ -491,17 +666,63 @@ internal sealed class EncodeContext(string root, bool captured = false)
         _ancestors.Add(value);
     }
 
-    public void Leave() => _ancestors.RemoveAt(_ancestors.Count - 1);
+    public void Leave() => _ancestors!.RemoveAt(_ancestors.Count - 1);
 
-    public CacheKeyException Unsupported(Type type, string reason)
+    /// <summary>Starts keying what <paramref name="method"/> reads from <paramref name="target"/> (a closure).</summary>
+    public void EnterFunction(object target, MethodInfo method) => (_functions ??= []).Add((target, method));
+
+    public void LeaveFunction() => _functions!.RemoveAt(_functions.Count - 1);
+
+    /// <summary>
+    /// How many closures up the same method over the same target is being keyed already (1 = the innermost), as for a
+    /// recursive lambda; 0 when it is not.
+    /// </summary>
+    public int DistanceToFunction(object target, MethodInfo method)
+    {
+        for (var i = (_functions?.Count ?? 0) - 1; i >= 0; i--)
+        {
+            if (ReferenceEquals(_functions![i].Target, target) && _functions[i].Method.Equals(method))
+            {
+                return _functions.Count - i;
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>The error for a value that is not plain data, as an argument or inside one.</summary>
+    public CacheKeyException Unsupported(Type type, string reason) => Error(
+        type,
+        $"which {reason}. Cache keys are built from plain data only: null, booleans, numbers, strings, chars, enums, Guid, dates and times, byte arrays, " +
+        "arrays, lists, dictionaries, sets, and records or classes whose state is public properties. " +
+        "Pass only the data the function needs, or register the type with CacheKeyPassThrough.Register if it should be handed through untouched and left out of the key.");
+
+    /// <summary>The error for a captured value (or <c>this</c>, or a delegate's target) that is neither plain data nor known infrastructure.</summary>
+    public CacheKeyException NotInfrastructure(Type type, string reason)
+    {
+        var name = KeyTypeInfo.ReadableName(type);
+        var instead = DelegateDepth > 0
+            ? "Pass the data the function needs instead (a static method, or a lambda that captures only plain data)"
+            : "Pass the data the function needs instead (as an argument, or capture a local of plain data)";
+        return Error(
+            type,
+            $"which {reason}, and it is not known infrastructure. What a cached function captures is part of its key, as in Next.js; " +
+            "only infrastructure (services the DI container resolves, loggers, options, registered pass-through types) is left out. " +
+            $"{instead}; if {name} is a service the function only uses to fetch data, register it in the DI container (AddStrata() uses the application's container) " +
+            $"or call CacheKeyPassThrough.Register(typeof({type.Name})).");
+    }
+
+    /// <summary>The error for a Razor component captured by a cached function.</summary>
+    public CacheKeyException Component(Type type) => Error(
+        type,
+        "which is a Razor component: its parameters and state are request data and would not be part of the key. " +
+        "Copy the values the function needs into local variables (which are captured into the key), or pass them as arguments.");
+
+    private CacheKeyException Error(Type type, string why)
     {
         var path = Path;
         var subject = path == Root ? $"'{Root}'" : $"'{path}'";
-        var message =
-            $"{Describe(Root)} cannot be part of a cache key: {subject} is of type {KeyTypeInfo.ReadableName(type)}, which {reason}. " +
-            "Cache keys are built from plain data only: null, booleans, numbers, strings, chars, enums, Guid, dates and times, byte arrays, " +
-            "arrays, lists, dictionaries, sets, and records or classes whose state is public properties. " +
-            "Pass only the data the function needs, or register the type with CacheKeyPassThrough.Register if it should be handed through untouched and left out of the key.";
+        var message = $"{Describe(Root)} cannot be part of a cache key: {subject} is of type {KeyTypeInfo.ReadableName(type)}, {why}";
         return new CacheKeyException(message, Root, path, type);
     }
 

@@ -1,8 +1,10 @@
 using System.Collections;
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Numerics;
 using System.Reflection;
 using System.Runtime.CompilerServices;
+using System.Text;
 
 namespace Strata;
 
@@ -43,6 +45,11 @@ internal enum KeyTypeKind
     ReadOnlyMemoryOfByte,
     MemoryOfByte,
     ArraySegmentOfByte,
+    Culture,
+    TimeZone,
+    Encoding,
+    Region,
+    Delegate,
     Sequence,
     Dictionary,
     Set,
@@ -54,32 +61,12 @@ internal sealed class KeyTypeInfo
 {
     private static readonly ConcurrentDictionary<Type, KeyTypeInfo> Cache = new();
 
-    private static readonly string[] RequestStateTypeNames =
-    [
-        "Microsoft.AspNetCore.Http.HttpContext",
-        "Microsoft.AspNetCore.Http.HttpRequest",
-        "Microsoft.AspNetCore.Http.HttpResponse",
-        "Microsoft.AspNetCore.Http.ISession",
-        "Microsoft.AspNetCore.Http.IHttpContextAccessor",
-        "Microsoft.AspNetCore.Http.IRequestCookieCollection",
-        "Microsoft.AspNetCore.Http.IHeaderDictionary",
-        "Microsoft.AspNetCore.Http.IQueryCollection",
-        "Microsoft.AspNetCore.Http.ConnectionInfo",
-        "System.Security.Claims.ClaimsPrincipal",
-        "System.Security.Claims.ClaimsIdentity",
-    ];
-
-    private static readonly string[] ServiceTypeNames =
-    [
-        "Microsoft.EntityFrameworkCore.DbContext",
-        "System.Net.Http.HttpClient",
-    ];
-
     private KeyTypeInfo(Type type, KeyTypeKind kind)
     {
         Type = type;
         Kind = kind;
         TypeName = ReadableName(type);
+        IsComponent = IsComponentType(type);
     }
 
     public Type Type { get; }
@@ -92,12 +79,11 @@ internal sealed class KeyTypeInfo
     /// <summary>Why the type cannot be encoded (Unsupported only).</summary>
     public string? Reason { get; private init; }
 
-    /// <summary>
-    /// An Unsupported type that looks like a service (hidden state, disposable, a service provider, a DbContext...): as a
-    /// captured variable it is shared infrastructure, like a module import in JavaScript, and is left out of the key.
-    /// As an argument it is still an error.
-    /// </summary>
-    public bool IsService { get; private init; }
+    /// <summary>A Razor component: its parameters and state are request data, so capturing one is refused.</summary>
+    public bool IsComponent { get; }
+
+    /// <summary>Request state (HttpContext, ClaimsPrincipal...): never infrastructure, refused wherever it is met.</summary>
+    public bool IsRequestState { get; private init; }
 
     /// <summary>The members of an Object, sorted by name (Ordinal).</summary>
     public KeyMember[] Members { get; private init; } = [];
@@ -120,11 +106,13 @@ internal sealed class KeyTypeInfo
         }
 
         var name = type.IsNested ? ReadableName(type.DeclaringType!) + "+" + type.Name : (type.Namespace is { } ns ? ns + "." + type.Name : type.Name);
-        if (!type.IsGenericType || type.IsNested && type.DeclaringType!.IsGenericType)
+        if (!type.IsGenericType)
         {
             return name;
         }
 
+        // A type nested in a generic type carries the type arguments of its enclosing types too: name them all, so that
+        // Outer<int>.Inner and Outer<string>.Inner differ.
         return name + "[" + string.Join(",", type.GetGenericArguments().Select(ReadableName)) + "]";
     }
 
@@ -184,6 +172,10 @@ internal sealed class KeyTypeInfo
             _ when type == typeof(ReadOnlyMemory<byte>) => KeyTypeKind.ReadOnlyMemoryOfByte,
             _ when type == typeof(Memory<byte>) => KeyTypeKind.MemoryOfByte,
             _ when type == typeof(ArraySegment<byte>) => KeyTypeKind.ArraySegmentOfByte,
+            _ when type == typeof(CultureInfo) => KeyTypeKind.Culture,
+            _ when type == typeof(TimeZoneInfo) => KeyTypeKind.TimeZone,
+            _ when type == typeof(RegionInfo) => KeyTypeKind.Region,
+            _ when typeof(Encoding).IsAssignableFrom(type) && type.Assembly == typeof(Encoding).Assembly => KeyTypeKind.Encoding,
             _ => KeyTypeKind.Unsupported,
         };
         if (kind != KeyTypeKind.Unsupported)
@@ -196,9 +188,24 @@ internal sealed class KeyTypeInfo
             return new KeyTypeInfo(type, KeyTypeKind.PassThrough);
         }
 
-        if (Unsupported(type, out var isService) is { } reason)
+        if (typeof(Delegate).IsAssignableFrom(type))
         {
-            return new KeyTypeInfo(type, KeyTypeKind.Unsupported) { Reason = reason, IsService = isService };
+            // Keyed by identity: the method, then what its target holds (see DelegateKey).
+            return new KeyTypeInfo(type, KeyTypeKind.Delegate);
+        }
+
+        if (IsOneOf(type, KeyTypeNames.RequestState))
+        {
+            return new KeyTypeInfo(type, KeyTypeKind.Unsupported)
+            {
+                Reason = "is request state, not plain data; read the values the function needs (an id, a culture, a user id) outside it and pass them instead",
+                IsRequestState = true,
+            };
+        }
+
+        if (Unsupported(type) is { } reason)
+        {
+            return new KeyTypeInfo(type, KeyTypeKind.Unsupported) { Reason = reason };
         }
 
         if (Implements(type, typeof(IDictionary<,>)) || Implements(type, typeof(IReadOnlyDictionary<,>)) || typeof(IDictionary).IsAssignableFrom(type))
@@ -224,9 +231,8 @@ internal sealed class KeyTypeInfo
         return CreateObject(type);
     }
 
-    private static string? Unsupported(Type type, out bool isService)
+    private static string? Unsupported(Type type)
     {
-        isService = false;
         if (type.IsPointer || type.IsByRef || type.IsByRefLike)
         {
             return "is a pointer or by-ref type";
@@ -247,31 +253,19 @@ internal sealed class KeyTypeInfo
             return "is a reflection object (Type, MethodInfo, Assembly...)";
         }
 
-        if (typeof(IServiceProvider).IsAssignableFrom(type))
-        {
-            isService = true;
-            return "is a service provider";
-        }
-
         if (type == typeof(object))
         {
             return "is a bare object with no data";
         }
 
+        if (KeyInfrastructure.IsFrameworkService(type))
+        {
+            return "is a service, not plain data; pass the values that select the data (an id, a filter) instead";
+        }
+
         if (typeof(IQueryable).IsAssignableFrom(type))
         {
             return "is a query (IQueryable); run it outside the cached function, or pass the values that select the data instead";
-        }
-
-        if (IsOneOf(type, RequestStateTypeNames))
-        {
-            return "is request state, not plain data; read the values the function needs (an id, a culture, a user id) outside it and pass them instead";
-        }
-
-        if (IsOneOf(type, ServiceTypeNames))
-        {
-            isService = true;
-            return "is a service, not plain data; pass the values that select the data (an id, a filter) instead";
         }
 
         if (typeof(System.Collections.IEnumerable).IsAssignableFrom(type) && !typeof(System.Collections.ICollection).IsAssignableFrom(type) &&
@@ -282,7 +276,6 @@ internal sealed class KeyTypeInfo
 
         if (typeof(IDisposable).IsAssignableFrom(type) || typeof(IAsyncDisposable).IsAssignableFrom(type))
         {
-            isService = true;
             return "is disposable, which marks a service or a resource rather than plain data";
         }
 
@@ -348,12 +341,10 @@ internal sealed class KeyTypeInfo
                 var property = name is null ? null : t.GetProperty(name, BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly);
                 if (property is null || property.GetMethod is not { IsPublic: true })
                 {
-                    var display = name ?? field.Name;
+                    var state = field.Name is ['<', .. var parameter, '>', 'P'] ? $"the primary constructor parameter '{parameter}'" : $"'{name ?? field.Name}'";
                     return new KeyTypeInfo(type, KeyTypeKind.Unsupported)
                     {
-                        IsService = true,
-                        Reason = $"has non-public state ('{display}') that could not be part of the key, so it is treated as a service rather than plain data; " +
-                                 "use a record or a class whose state is public properties, or pass the values the function needs",
+                        Reason = $"has non-public state ({state}), so it is not plain data (a record or a class whose state is public properties)",
                     };
                 }
 
@@ -397,6 +388,10 @@ internal sealed class KeyTypeInfo
 
         return false;
     }
+
+    /// <summary>Whether the type is a Razor component (by name: the engine does not reference ASP.NET Core).</summary>
+    internal static bool IsComponentType(Type type) =>
+        type.GetInterfaces().Any(i => i.FullName == "Microsoft.AspNetCore.Components.IComponent");
 
     internal static bool IsCompilerGenerated(Type type) => type.IsDefined(typeof(CompilerGeneratedAttribute), inherit: false);
 }

@@ -154,20 +154,40 @@ public sealed class GeneratedCodeTests
     }
 
     [Fact]
-    public async Task PassThroughArguments_ReachTheMethodUntouchedAndAreNotPartOfTheKey()
+    public async Task RenderFragmentArguments_ReachTheMethodUntouchedAndAreNotPartOfTheKey()
     {
         using var t = new TestRuntime();
         var db = new AppDb();
         Catalog catalog = new Catalog_Cached(t.Runtime, db);
+        Func<string, string> exclaim = name => name + "!";
         RenderFragment one = b => b.AddContent(0, "one");
         RenderFragment two = b => b.AddContent(0, "two");
 
-        var first = await catalog.Decorate("a", name => name + "!", one);
-        var second = await catalog.Decorate("a", name => name + "?", two);
+        var first = await catalog.Decorate("a", exclaim, one);
+        var second = await catalog.Decorate("a", exclaim, two);
 
         Assert.Equal("Product a!", first);
         Assert.Equal("Product a!", second);
         Assert.Equal(1, db.Queries);
+    }
+
+    [Fact]
+    public async Task DelegateArguments_AreKeyedByIdentity()
+    {
+        using var t = new TestRuntime();
+        var db = new AppDb();
+        Catalog catalog = new Catalog_Cached(t.Runtime, db);
+
+        static Func<string, string> Suffix(string suffix) => name => name + suffix;
+
+        var exclaimed = await catalog.Decorate("a", Suffix("!"));
+        var questioned = await catalog.Decorate("a", Suffix("?"));
+        var again = await catalog.Decorate("a", Suffix("!"));
+
+        Assert.Equal("Product a!", exclaimed);
+        Assert.Equal("Product a?", questioned);
+        Assert.Equal(exclaimed, again);
+        Assert.Equal(2, db.Queries);
     }
 
     [Fact]

@@ -70,7 +70,7 @@ namespace Shop
             var __args = (@class, format, cancellationToken);
             var __key = new global::Strata.CacheKeyBuilder(__Function_Greeting_2, stackalloc byte[256]);
             __key.Add<string>(@class);
-            __key.AddPassThrough();
+            __key.Add<global::System.Func<string, string>>(format);
             __key.AddPassThrough();
             var __result = this.__strataRuntime.RunMethodAsync<Catalog_Cached, (string, global::System.Func<string, string>, global::System.Threading.CancellationToken), string>(__Function_Greeting_2, this, __args, ref __key, static (__self, __a) => __self.__Base_Greeting_2(__a.Item1, __a.Item2, __a.Item3));
             return __result.IsCompleted || !cancellationToken.CanBeCanceled ? __result : new global::System.Threading.Tasks.ValueTask<string>(__result.AsTask().WaitAsync(cancellationToken));

@@ -1,4 +1,4 @@
-using System.Runtime.CompilerServices;
+using Microsoft.Extensions.DependencyInjection;
 using Strata.Tests.Support;
 using static Strata.Cache;
 
@@ -7,7 +7,7 @@ namespace Strata.Tests.Keys;
 public sealed class PassThroughAndClosureTests
 {
     [Fact]
-    public async Task DelegateArguments_AreLeftOutOfTheKey_AndHandedThroughUntouched()
+    public async Task DelegateArguments_AreHandedThroughUntouched_AndKeyedByIdentity()
     {
         using var t = new TestRuntime();
         var calls = new Counter();
@@ -22,11 +22,13 @@ public sealed class PassThroughAndClosureTests
         Func<string> second = () => "second";
 
         var a = await render("p1", first);
+        var again = await render("p1", first);
         var b = await render("p1", second);
 
-        Assert.Equal(a, b);
-        Assert.Equal(1, calls.Count);
-        Assert.Same(first, received);
+        Assert.Equal(a, again);
+        Assert.NotEqual(a, b);
+        Assert.Equal(2, calls.Count);
+        Assert.Same(second, received);
     }
 
     [Fact]
@@ -47,18 +49,27 @@ public sealed class PassThroughAndClosureTests
     }
 
     [Fact]
-    public async Task RegisteredPassThroughTypes_AreLeftOutOfTheKey()
+    public async Task RegisteredPassThroughTypes_AreLeftOutOfTheKey_WhileKeyedArgumentsStillSeparateEntries()
     {
         using var t = new TestRuntime();
-        var calls = new Counter();
+        var runs = new Counter();
         var get = Function(async (string id, Counter tracker) =>
         {
             await Task.Yield();
-            return $"{id}:{tracker.Next()}";
+            return $"{id}:{runs.Next()}";
         });
+        var one = new Counter();
+        var two = new Counter();
 
-        Assert.Equal(await get("x", calls), await get("x", new Counter()));
+        var first = await get("x", one);
+        var sameIdOtherTracker = await get("x", two);
+        var otherId = await get("y", two);
+
         Assert.True(CacheKeyPassThrough.IsPassThrough(typeof(Counter)));
+        Assert.Equal("x:1", first);
+        Assert.Equal(first, sameIdOtherTracker);
+        Assert.Equal("y:2", otherId);
+        Assert.Equal(2, runs.Count);
     }
 
     [Fact]
@@ -109,9 +120,9 @@ public sealed class PassThroughAndClosureTests
     }
 
     [Fact]
-    public async Task ACapturedService_IsSharedInfrastructure_AndNotPartOfTheKey()
+    public async Task ACapturedServiceTheContainerResolves_IsSharedInfrastructure_AndNotPartOfTheKey()
     {
-        using var t = new TestRuntime();
+        using var t = new KeyTestRuntime(s => s.AddSingleton<Repository>());
         var calls = new Counter();
 
         async Task<string> Load(Repository repository, string region)
@@ -158,9 +169,9 @@ public sealed class PassThroughAndClosureTests
     }
 
     [Fact]
-    public async Task CapturingThis_LeavesTheInstanceOutOfTheKey()
+    public async Task CapturingThisOfAServiceTheContainerResolves_LeavesTheInstanceOutOfTheKey()
     {
-        using var t = new TestRuntime();
+        using var t = new KeyTestRuntime(s => s.AddScoped<ProductService>());
         var service = new ProductService();
 
         var a = await service.GetName("p1");
@@ -213,7 +224,7 @@ public sealed class PassThroughAndClosureTests
         Assert.Equal(2, calls.Count);
     }
 
-    private sealed class ProductService
+    internal sealed class ProductService
     {
         public static readonly Counter Calls = new();
 
