@@ -1,4 +1,10 @@
 using System.Buffers;
+using Microsoft.AspNetCore.Components.Endpoints;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Patterns;
+using Microsoft.Extensions.DependencyInjection;
+using Strata.AspNetCore.Tests.Support;
 using Strata.AspNetCore.Components;
 using Strata.AspNetCore.Http;
 
@@ -8,13 +14,69 @@ public sealed class UnitTests
 {
     [Theory]
     [InlineData("/product/{id:int}", "/product/{id}")]
+    [InlineData("/product/{Id:int:min(1)}", "/product/{Id}")]
     [InlineData("product/{id}", "/product/{id}")]
-    [InlineData("/files/{**path}", "/files/{*path}")]
+    [InlineData("/files/{**path}", "/files/{path}")]
+    [InlineData("/files/{*path}", "/files/{path}")]
     [InlineData("/blog/{slug?}", "/blog/{slug}")]
     [InlineData("/shop/{page=1}/", "/shop/{page}")]
+    [InlineData("/code/{code:regex(^\\d{{3}}$)}", "/code/{code}")]
+    [InlineData("/code/{code:regex(^[[a-z]]{{2,3}}$)}/x", "/code/{code}/x")]
+    [InlineData("/files/{name}.{ext?}", "/files/{name}.{ext}")]
+    [InlineData("/a{{b}}", "/a{{b}}")]
     [InlineData("/", "/")]
-    public void RouteTemplate_LosesConstraintsDefaultsAndOptionalMarkers(string template, string expected) =>
-        Assert.Equal(expected, RouteTemplates.Normalize(template));
+    public void RouteTemplate_LeavesOutConstraintsDefaultsOptionalAndCatchAllMarkers(string template, string expected)
+    {
+        Assert.Equal(expected, RouteTemplates.Of(Endpoint(template)));
+        Assert.Equal(expected, Resolver().Resolve(template, "page"));
+    }
+
+    [Theory]
+    [InlineData("/product/{Id:int}", "/product/1", "/product/{id}", "page")]
+    [InlineData("/product/{Id:int}", "/product/1", "/product/{Id:int}", "page")]
+    [InlineData("/product/{Id:int}", "/product/1", "/Product/{ID}/", "page")]
+    [InlineData("/product/{id}", "/product/1", "/product/{id:int}", "page")]
+    [InlineData("/blog/{slug}", "/blog/hello", "/blog/{slug}", "layout")]
+    [InlineData("/blog/{slug:regex(^[[a-z]]+$)}", "/blog/hello", "/blog/{slug}", "layout")]
+    [InlineData("/code/{code:regex(^\\d{{3}}$)}", "/code/123", "/code/{code}", "page")]
+    [InlineData("/code/{code:regex(^\\d{{3}}$)}", "/code/123", "/code/{code:regex(^\\d{{3}}$)}", "page")]
+    [InlineData("/files/{**path}", "/files/a/b", "/files/{path}", "page")]
+    [InlineData("/files/{**path}", "/files/a/b", "/files/{*path}", "page")]
+    public void RevalidatePathOfATemplate_ReachesTheRequestsOfTheRoute_HoweverTheTemplateIsWritten(string route, string path, string template, string type)
+    {
+        var requestTags = ImplicitTags.ForRequest(RouteTemplates.Of(Endpoint(route))!, path);
+
+        var expired = ImplicitTags.ForRevalidatePath(Resolver().Resolve(template, type), type);
+
+        Assert.Contains(expired, requestTags.Contains);
+    }
+
+    [Fact]
+    public void RevalidatePathOfATemplateThatMatchesNoRoute_Warns()
+    {
+        var logs = new LogSink();
+        var resolver = Resolver(logs, Endpoint("/product/{id:int}"), Endpoint("/blog/{slug}"));
+
+        resolver.Resolve("/product/{id}", "page");
+        resolver.Resolve("/blog", "layout");
+        Assert.Empty(logs.Warnings);
+
+        resolver.Resolve("/products/{id}", "page");
+        Assert.Equal(
+            "RevalidatePath(\"/products/{id}\", \"page\") matches no route of this application, so it expires nothing. Pass the route template of a page (constraints may be left out), or a path without a type. Pages: /product/{id}, /blog/{slug}",
+            Assert.Single(logs.Warnings));
+    }
+
+    private static RouteEndpoint Endpoint(string template) =>
+        new(_ => Task.CompletedTask, RoutePatternFactory.Parse(template), 0, new EndpointMetadataCollection(new ComponentTypeMetadata(typeof(TestApp.Pages.Plain))), template);
+
+    private static RouteTemplates Resolver(LogSink? logs = null, params Endpoint[] endpoints)
+    {
+        var services = new ServiceCollection()
+            .AddSingleton<EndpointDataSource>(new DefaultEndpointDataSource(endpoints))
+            .BuildServiceProvider();
+        return new RouteTemplates(services, new LogSink.Logger<RouteTemplates>(logs ?? new LogSink()));
+    }
 
     [Fact]
     public void CachedHtml_CutsTheHtmlAtTheHoleMarkers()

@@ -32,6 +32,18 @@ internal sealed class StrataComponentActivator(IServiceProvider services, ICompo
             {
                 return CachedComponent.Create(info.Cached, services.GetRequiredService<IServiceScopeFactory>(), web, web.BaseUri, web.Uri, web.Request.Route);
             }
+
+            if (web.Refresh is { } refresh)
+            {
+                if (refresh.WrapRoot(componentType) is { } root)
+                {
+                    return root;
+                }
+
+                var component = inner?.CreateInstance(componentType) ?? info.Create(services);
+                refresh.Created(component, info);
+                return component;
+            }
         }
 
         return inner?.CreateInstance(componentType) ?? info.Create(services);
