@@ -1,4 +1,5 @@
 using System.Buffers;
+using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Endpoints;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -67,6 +68,36 @@ public sealed class UnitTests
             Assert.Single(logs.Warnings));
     }
 
+    [Theory]
+    [InlineData(typeof(LoadsData), true)]
+    [InlineData(typeof(LoadsDataLater), true)]
+    [InlineData(typeof(DerivesFromOneThatLoadsData), true)]
+    [InlineData(typeof(LoadsNothing), false)]
+    [InlineData(typeof(Microsoft.AspNetCore.Components.Forms.EditForm), false)]
+    [InlineData(typeof(Microsoft.AspNetCore.Components.Routing.Router), false)]
+    [InlineData(typeof(NotAComponentBase), false)]
+    public void AfterAFormPost_OnlyTheApplicationsComponentsThatLoadInTheirLifecycle_RunItAgain(Type type, bool expected) =>
+        Assert.Equal(expected, ComponentLifecycle.CanRunAgain(type));
+
+    [Theory]
+    [InlineData("save", typeof(BindsAnyForm), true)]
+    [InlineData("save", typeof(BindsTheSaveForm), true)]
+    [InlineData("delete", typeof(BindsTheSaveForm), false)]
+    [InlineData("save", typeof(LoadsData), false)]
+    [InlineData("", typeof(BindsAnyForm), false)]
+    public void TheComponentsThatReceiveThePostedForm_AreTheOnesThatBindIt(string posted, Type type, bool expected) =>
+        Assert.Equal(expected, ComponentTypeInfo.Get(type).ReceivesForm(posted));
+
+    [Fact]
+    public async Task RunningTheLifecycleAgain_CallsTheOverrides_InBlazorsOrder()
+    {
+        var component = new LoadsData();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => ComponentLifecycle.RunAgainAsync(component)); // renders at the end: needs a render handle
+
+        Assert.Equal(["OnInitialized", "OnInitializedAsync", "OnParametersSet", "OnParametersSetAsync"], component.Calls);
+    }
+
     private static RouteEndpoint Endpoint(string template) =>
         new(_ => Task.CompletedTask, RoutePatternFactory.Parse(template), 0, new EndpointMetadataCollection(new ComponentTypeMetadata(typeof(TestApp.Pages.Plain))), template);
 
@@ -115,5 +146,54 @@ public sealed class UnitTests
 
         Assert.Equal(value.Segments.ToArray(), back.Segments.ToArray());
         Assert.Equal(value.Holes.ToArray(), back.Holes.ToArray());
+    }
+
+    private sealed class LoadsData : ComponentBase
+    {
+        public List<string> Calls { get; } = [];
+
+        protected override void OnInitialized() => Calls.Add(nameof(OnInitialized));
+
+        protected override Task OnInitializedAsync()
+        {
+            Calls.Add(nameof(OnInitializedAsync));
+            return Task.CompletedTask;
+        }
+
+        protected override void OnParametersSet() => Calls.Add(nameof(OnParametersSet));
+
+        protected override Task OnParametersSetAsync()
+        {
+            Calls.Add(nameof(OnParametersSetAsync));
+            return Task.CompletedTask;
+        }
+    }
+
+    private class LoadsDataLater : ComponentBase
+    {
+        protected override Task OnParametersSetAsync() => Task.CompletedTask;
+    }
+
+    private sealed class DerivesFromOneThatLoadsData : LoadsDataLater;
+
+    private sealed class LoadsNothing : ComponentBase;
+
+    private sealed class NotAComponentBase : IComponent
+    {
+        public void Attach(RenderHandle renderHandle)
+        {
+        }
+
+        public Task SetParametersAsync(ParameterView parameters) => Task.CompletedTask;
+    }
+
+    private sealed class BindsAnyForm : ComponentBase
+    {
+        [SupplyParameterFromForm] public string? Name { get; set; }
+    }
+
+    private sealed class BindsTheSaveForm : ComponentBase
+    {
+        [SupplyParameterFromForm(FormName = "save")] public string? Name { get; set; }
     }
 }
