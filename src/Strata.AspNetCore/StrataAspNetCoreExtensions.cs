@@ -35,6 +35,7 @@ namespace Microsoft.Extensions.DependencyInjection
 
             services.AddSingleton<StrataAspNetCoreMarker>();
             services.AddHttpContextAccessor();
+            services.AddSingleton<IRouteTemplateResolver, RouteTemplates>(); // RevalidatePath reads templates as routing does
 
             // Slots and callbacks are handed through cached functions untouched and left out of their keys.
             CacheKeyPassThrough.Register(typeof(RenderFragment));

@@ -27,12 +27,14 @@ public sealed partial class RedisCacheHandler
     private int _state;
     private int _recovering;
     private long _outageStarted;
-    private string? _instanceId;
 
     private IDatabase Database => _database ?? throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, CommandFlags.None, "The Redis cache handler is not connected yet.", null, CommandStatus.Unknown);
 
-    /// <summary>Identifies this instance as a lease owner.</summary>
-    private string InstanceId => _instanceId ??= Guid.NewGuid().ToString("N");
+    /// <summary>
+    /// Identifies this instance as a lease owner: made once, with the handler (a lazily made one could differ between two
+    /// threads that asked for it first, and a lease taken with one would never be released with the other).
+    /// </summary>
+    private string InstanceId { get; } = Guid.NewGuid().ToString("N");
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

@@ -22,7 +22,7 @@ public sealed partial class RedisCacheHandler
     private readonly ConcurrentDictionary<CacheKey, Lease> _leases = new();
 
     /// <summary>Misses of this instance waiting for another instance's fill, by key.</summary>
-    private readonly ConcurrentDictionary<CacheKey, TaskCompletionSource> _waiters = new();
+    private readonly ConcurrentDictionary<CacheKey, KeyWaiters> _waiters = new();
 
     /// <inheritdoc />
     public async ValueTask<bool> TryBeginRefreshAsync(CacheKey key, CancellationToken cancellationToken = default)
@@ -79,6 +79,13 @@ public sealed partial class RedisCacheHandler
         {
             while (true)
             {
+                // Waiting starts before the lease is tried: a fill that ends (or is given up) after this point wakes this
+                // caller, even when it ends before this caller's lease attempt returns, so no wake-up is missed.
+                if (signal is null || signal.Task.IsCompleted)
+                {
+                    signal = Listen(key);
+                }
+
                 try
                 {
                     // A lease this instance holds means its own fill is running: wait for it like any other waiter.
@@ -100,7 +107,6 @@ public sealed partial class RedisCacheHandler
                     return null;
                 }
 
-                signal = _waiters.GetOrAdd(key, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
                 if ((await ReadAsync(key).ConfigureAwait(false)).Entry is { } landed)
                 {
                     return landed; // it landed between the lease check and now
@@ -142,7 +148,7 @@ public sealed partial class RedisCacheHandler
         {
             if (signal is not null)
             {
-                _waiters.TryRemove(new KeyValuePair<CacheKey, TaskCompletionSource>(key, signal)); // no message came for it
+                StopListening(key, signal);
             }
         }
     }
@@ -199,13 +205,72 @@ public sealed partial class RedisCacheHandler
         }
     }
 
+    /// <summary>Registers a caller waiting for a fill of <paramref name="key"/>: its own signal, set by <see cref="WakeWaiters"/>.</summary>
+    private TaskCompletionSource Listen(CacheKey key)
+    {
+        var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        while (true)
+        {
+            var waiters = _waiters.GetOrAdd(key, static _ => new KeyWaiters());
+            lock (waiters)
+            {
+                if (!waiters.Closed)
+                {
+                    waiters.Signals.Add(signal);
+                    return signal;
+                }
+            }
+        }
+    }
+
+    /// <summary>A waiter leaves: only its own signal goes, so waiters sharing the key keep theirs.</summary>
+    private void StopListening(CacheKey key, TaskCompletionSource signal)
+    {
+        if (!_waiters.TryGetValue(key, out var waiters))
+        {
+            return;
+        }
+
+        lock (waiters)
+        {
+            waiters.Signals.Remove(signal);
+            if (waiters.Signals.Count == 0 && !waiters.Closed)
+            {
+                waiters.Closed = true;
+                _waiters.TryRemove(new KeyValuePair<CacheKey, KeyWaiters>(key, waiters));
+            }
+        }
+    }
+
+    /// <summary>A fill of <paramref name="key"/> ended here or elsewhere (stored or given up): every waiter looks again.</summary>
     private void WakeWaiters(CacheKey key)
     {
-        if (_waiters.TryRemove(key, out var signal))
+        if (!_waiters.TryRemove(key, out var waiters))
+        {
+            return;
+        }
+
+        TaskCompletionSource[] signals;
+        lock (waiters)
+        {
+            waiters.Closed = true;
+            signals = [.. waiters.Signals];
+            waiters.Signals.Clear();
+        }
+
+        foreach (var signal in signals)
         {
             signal.TrySetResult();
         }
     }
 
     private readonly record struct Lease(long Lapses, bool IsRefresh);
+
+    /// <summary>The callers waiting for a fill of one key; closed once woken or empty (a new set is made for later waiters).</summary>
+    private sealed class KeyWaiters
+    {
+        public List<TaskCompletionSource> Signals { get; } = [];
+
+        public bool Closed { get; set; }
+    }
 }

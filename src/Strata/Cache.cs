@@ -95,6 +95,7 @@ public static partial class Cache
     /// <summary>
     /// <c>revalidateTag(tag, profile)</c>: entries with the tag become stale now and are refreshed in the background on
     /// their next read (stale-while-revalidate); they expire after the profile's <c>expire</c>. Use <c>"max"</c> for the usual case.
+    /// In a form post the page is not rendered again after the handler: the response shows the old value.
     /// </summary>
     /// <param name="tag">The tag.</param>
     /// <param name="profile">A profile name, e.g. <c>"max"</c>.</param>
@@ -134,7 +135,10 @@ public static partial class Cache
     /// <exception cref="InvalidOperationException">Called while rendering or inside a cached function.</exception>
     public static Task RevalidatePath(string path, string? type = null) => CacheRuntime.Current.RevalidatePathAsync(path, type);
 
-    /// <summary><c>refresh()</c>: the page is rendered again after the current server action; tagged caches are untouched.</summary>
+    /// <summary>
+    /// <c>refresh()</c>: the page is rendered again after the current server action, with fresh data from everything that is
+    /// not cached; tagged caches are untouched.
+    /// </summary>
     /// <exception cref="InvalidOperationException">Called outside a server action.</exception>
     public static void Refresh() => CacheRuntime.Current.Refresh();
 

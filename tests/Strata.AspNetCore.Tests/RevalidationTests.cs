@@ -82,15 +82,147 @@ public sealed class RevalidationTests
     }
 
     [Fact]
-    public async Task UpdateTag_InAFormPost_ShowsTheNewValueInTheSameResponse()
+    public async Task RevalidatePath_WithTypeLayout_OfTheRouteTemplate_ReachesItsPages()
     {
         using var app = new TestAppFactory();
         var browser = app.Browser();
-        Assert.Equal("Kettle", await browser.Text("/edit/1", "product-name"));
+        await browser.Get("/blog/a");
 
-        var response = await browser.SubmitForm("/edit/1", ("NewName", "Steel kettle"));
+        await browser.Post("/api/revalidate-path?path=" + Uri.EscapeDataString("/blog/{slug}") + "&type=layout");
 
-        Assert.Equal("Steel kettle", Html.Text(response, "product-name"));
+        Assert.Equal("a #2", await browser.Text("/blog/a", "path-stamp"));
+    }
+
+    [Theory]
+    [InlineData("/edit/{id}")]
+    [InlineData("/edit/{Id:int}")]
+    [InlineData("/Edit/{ID}/")]
+    public async Task RevalidatePath_WithTypePage_ReachesARouteWithAConstraint_HoweverTheTemplateIsWritten(string template)
+    {
+        using var app = new TestAppFactory();
+        var browser = app.Browser();
+        Assert.Equal("#1", await browser.Text("/edit/1", "product-stamp"));
+
+        await browser.Post("/api/revalidate-path?path=" + Uri.EscapeDataString(template) + "&type=page");
+
+        Assert.Equal("#2", await browser.Text("/edit/1", "product-stamp"));
+        Assert.DoesNotContain(app.Logs.Warnings, w => w.Contains("matches no route", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RevalidatePath_WithTypePage_ReachesARouteWithEscapedBracesInARegexConstraint()
+    {
+        using var app = new TestAppFactory();
+        var browser = app.Browser();
+        Assert.Equal("123 #1", await browser.Text("/code/123", "path-stamp"));
+
+        await browser.Post("/api/revalidate-path?path=" + Uri.EscapeDataString("/code/{code}") + "&type=page");
+
+        Assert.Equal("123 #2", await browser.Text("/code/123", "path-stamp"));
+    }
+
+    [Theory]
+    [InlineData("/Blog/a", "/blog/a")]
+    [InlineData("/blog/a", "/BLOG/a/")]
+    public async Task RevalidatePath_OfAPath_ReachesTheSamePathWrittenInAnotherCase(string rendered, string revalidated)
+    {
+        using var app = new TestAppFactory();
+        var browser = app.Browser();
+        Assert.Equal("a #1", await browser.Text(rendered, "path-stamp"));
+
+        await browser.Post("/api/revalidate-path?path=" + Uri.EscapeDataString(revalidated));
+
+        Assert.Equal("a #2", await browser.Text(rendered, "path-stamp"));
+    }
+
+    [Fact]
+    public async Task RevalidatePath_OfATemplateThatMatchesNoRoute_LogsAWarning()
+    {
+        using var app = new TestAppFactory();
+        var browser = app.Browser();
+
+        await browser.Post("/api/revalidate-path?path=" + Uri.EscapeDataString("/edits/{id}") + "&type=page");
+
+        Assert.Contains(app.Logs.Warnings, w => w.StartsWith("RevalidatePath(\"/edits/{id}\", \"page\") matches no route of this application", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("update-tag")]
+    [InlineData("revalidate-path")]
+    [InlineData("revalidate-tag")]
+    public async Task ExpiringInAFormPost_TheWholePageOfThatResponseShowsTheNewValue(string mode)
+    {
+        using var app = new TestAppFactory();
+        var browser = app.Browser();
+
+        var response = await browser.SubmitForm("/edit/1", ("NewName", "Steel kettle"), ("Mode", mode));
+
+        Assert.Equal("Steel kettle", Html.Text(response, "product-name")); // a cached component
+        Assert.Equal("Steel kettle", Html.Text(response, "live-name"));    // an uncached component that reads a [UseCache] method
+        Assert.Equal($"Saved ({mode})", Html.Text(response, "saved"));     // the handler's own state
+    }
+
+    [Theory]
+    [InlineData("update-tag")]
+    [InlineData("revalidate-path")]
+    [InlineData("revalidate-tag")]
+    [InlineData("refresh")]
+    public async Task RefreshingThePageAfterAFormPost_RunsOtherComponentsAgain_NotTheFormsComponent_NorTheHandler(string mode)
+    {
+        using var app = new TestAppFactory();
+        var browser = app.Browser();
+
+        var response = await browser.SubmitForm("/edit/1", ("Stock", "sold out"), ("Mode", mode));
+
+        Assert.Equal("sold out", Html.Text(response, "live-stock")); // uncached data read again after the handler
+        Assert.Equal("#3", Html.Text(response, "live-init"));      // the form's GET, the post's render, once more after the handler
+        Assert.Equal("#2", Html.Text(response, "edit-init"));      // the component whose form was posted keeps its state
+        Assert.Equal(1, app.Probe.Count("RenameAsync"));
+    }
+
+    [Fact]
+    public async Task Refresh_InAFormPost_LeavesTaggedCachesAlone()
+    {
+        using var app = new TestAppFactory();
+        var browser = app.Browser();
+
+        var response = await browser.SubmitForm("/edit/1", ("NewName", "Steel kettle"), ("Mode", "refresh"));
+
+        Assert.Equal("Kettle", Html.Text(response, "product-name"));
+        Assert.Equal("Kettle", Html.Text(response, "live-name"));
+        Assert.Equal(1, app.Probe.Count("ProductName"));
+        Assert.Equal(1, app.Probe.Count("Catalog"));
+    }
+
+    [Fact]
+    public async Task SeveralRevalidationsInOneHandler_RenderThePageAgainOnce()
+    {
+        using var app = new TestAppFactory();
+        var browser = app.Browser();
+
+        var response = await browser.SubmitForm("/edit/1", ("NewName", "Steel kettle"), ("Mode", "update-tag-twice"));
+
+        Assert.Equal("Steel kettle", Html.Text(response, "live-name"));
+        Assert.Equal("#3", Html.Text(response, "live-init"));
+    }
+
+    [Fact]
+    public async Task RevalidateTagWithAProfile_InAFormPost_ShowsTheOldValue_ThenTheNewOneOnceRefreshed()
+    {
+        using var app = new TestAppFactory();
+        var browser = app.Browser();
+
+        var response = await browser.SubmitForm("/edit/1", ("NewName", "Steel kettle"), ("Mode", "revalidate-tag-max"));
+        var next = await browser.Get("/edit/1");
+        await app.Runtime.FlushAsync(); // the background refresh the stale read started
+        var after = await browser.Get("/edit/1");
+
+        Assert.Equal("Kettle", Html.Text(response, "product-name")); // no read-your-own-writes: served stale
+        Assert.Equal("Kettle", Html.Text(response, "live-name"));
+        Assert.Equal("Saved (revalidate-tag-max)", Html.Text(response, "saved"));
+        Assert.Equal("Kettle", Html.Text(next, "product-name"));     // stale once, refreshed in the background
+        Assert.Equal("Steel kettle", Html.Text(after, "product-name"));
+        Assert.Equal("Steel kettle", Html.Text(after, "live-name"));
     }
 
     [Fact]
@@ -102,28 +234,20 @@ public sealed class RevalidationTests
         await browser.SubmitForm("/edit/1", ("NewName", "Steel kettle"));
 
         Assert.Equal("Steel kettle", await browser.Text("/edit/1", "product-name"));
+        Assert.Equal("Steel kettle", await browser.Text("/edit/1", "live-name"));
     }
 
     [Fact]
-    public async Task RevalidatePath_InAFormPost_ShowsTheNewValueInTheSameResponse()
+    public async Task FormPost_WithoutRevalidation_KeepsTheCachedValue_AndDoesNotRenderThePageAgain()
     {
         using var app = new TestAppFactory();
         var browser = app.Browser();
-        await browser.Get("/edit/2");
 
-        var response = await browser.SubmitForm("/edit/2", ("NewName", "Grill"), ("Mode", "revalidate-path"));
+        var response = await browser.SubmitForm("/edit/1", ("NewName", "Steel kettle"), ("Mode", "none"));
 
-        Assert.Equal("Grill", Html.Text(response, "product-name"));
-    }
-
-    [Fact]
-    public async Task FormPost_WithoutRevalidation_KeepsTheCachedValue()
-    {
-        using var app = new TestAppFactory();
-        var browser = app.Browser();
-        await browser.Get("/edit/1");
-        app.Store.Rename(1, "Changed behind the cache's back");
-
+        Assert.Equal("Kettle", Html.Text(response, "product-name"));
+        Assert.Equal("Kettle", Html.Text(response, "live-name"));
+        Assert.Equal("#2", Html.Text(response, "live-init"));
         Assert.Equal("Kettle", await browser.Text("/edit/1", "product-name"));
     }
 
@@ -161,17 +285,23 @@ public sealed class RevalidationTests
         Assert.Equal("Hello ann (1), render #1", after);
     }
 
-    [Fact]
-    public async Task DraftModeCookie_CannotBeForged()
+    [Theory]
+    [InlineData("on")]
+    [InlineData("o")]
+    [InlineData("!!!")]
+    [InlineData("CfDJ8")]
+    [InlineData("draft-mode-on")]
+    public async Task DraftModeCookie_CannotBeForged_NorBreakTheRequest(string forged)
     {
         using var app = new TestAppFactory();
         var client = app.CreateClient(new() { HandleCookies = false });
         await client.GetAsync("/greet/ann/1");
 
         using var request = new HttpRequestMessage(HttpMethod.Get, "/greet/ann/1");
-        request.Headers.Add("Cookie", "__strata_draft=on");
+        request.Headers.Add("Cookie", "__strata_draft=" + forged);
         using var response = await client.SendAsync(request);
 
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("Hello ann (1), render #1", Html.Text(await response.Content.ReadAsStringAsync(), "greeting"));
     }
 }

@@ -64,16 +64,23 @@ public sealed class StorefrontTests(StorefrontServer server)
     }
 
     [Fact]
-    public async Task HomePage_LanguageCookie_SelectsTheCachedWelcome()
+    public async Task HomePage_LanguageCookie_SelectsTheCachedWelcome_SharedByEveryVisitorWithThatLanguage()
     {
         var page = await server.NewPage();
         await page.GotoAsync("/");
         await Assertions.Expect(page.Locator("#welcome")).ToHaveTextAsync("Welcome to Strata Supply Co.");
 
         await page.Locator(".languages a", new() { HasText = "fr" }).ClickAsync();
-
         await Assertions.Expect(page.Locator("#welcome")).ToHaveTextAsync("Bienvenue chez Strata Supply Co.");
+        var generated = await page.Locator("#welcome-generated").InnerTextAsync();
+        var calls = await UpstreamCalls(page, "cms");
         await StorefrontServer.Screenshot(page, "home-fr");
+
+        var other = await server.NewPage(); // another visitor, with the same language
+        await other.GotoAsync("/preferences?language=fr&returnUrl=/");
+        await Assertions.Expect(other.Locator("#welcome")).ToHaveTextAsync("Bienvenue chez Strata Supply Co.");
+        Assert.Equal(generated, await other.Locator("#welcome-generated").InnerTextAsync());
+        Assert.Equal(calls, await UpstreamCalls(other, "cms"));
     }
 
     [Fact]
@@ -105,22 +112,65 @@ public sealed class StorefrontTests(StorefrontServer server)
     }
 
     [Fact]
-    public async Task Dashboard_FeedAndReports_ShowTheirSharedCachedData()
+    public async Task Dashboard_FeedReportsAndBookings_ServeTheirCachedData_ToTheNextVisitorWithoutAnUpstreamCall()
+    {
+        (string Path, string Stamp, string Source)[] pages =
+        [
+            ("/dashboard", "#stats-generated", "analytics"),
+            ("/feed", "#feed-generated", "feed"),
+            ("/reports", "#report-generated", "transactions"),
+            ("/bookings?type=beard", "#bookings-generated", "bookings"),
+        ];
+        var first = await server.NewPage();
+        foreach (var (path, stamp, _) in pages)
+        {
+            await first.GotoAsync(path);
+            await first.Locator(stamp).WaitForAsync();
+        }
+
+        Assert.Equal("1200", await (await Visit(first, "/dashboard", "#stat-users")).InnerTextAsync());
+        await StorefrontServer.Screenshot(first, "dashboard");
+
+        var second = await server.NewPage(); // another visitor
+        foreach (var (path, stamp, source) in pages)
+        {
+            var before = await UpstreamCalls(second, source);
+            var shownFirst = await (await Visit(first, path, stamp)).InnerTextAsync();
+            var shownSecond = await (await Visit(second, path, stamp)).InnerTextAsync();
+
+            Assert.Equal(shownFirst, shownSecond);
+            Assert.Equal(before, await UpstreamCalls(second, source));
+        }
+
+        await Assertions.Expect(second.Locator(".bookings h2")).ToHaveTextAsync("Open slots: beard");
+        await StorefrontServer.Screenshot(second, "bookings");
+    }
+
+    [Fact]
+    public async Task AdminForm_SavingANewPrice_ShowsItInThatSameResponse_InTheCachedDetailsAndInTheUncachedPrice()
     {
         var page = await server.NewPage();
-        await page.GotoAsync("/dashboard");
-        await page.Locator("#stat-users").WaitForAsync();
-        Assert.Equal("1200", await page.Locator("#stat-users").InnerTextAsync());
-        await StorefrontServer.Screenshot(page, "dashboard");
+        await page.GotoAsync("/admin/products/6");
+        await page.Locator("#product-price").WaitForAsync();
+        var before = await page.Locator("#product-price").InnerTextAsync();
+        var price = (Random.Shared.Next(200, 999) + 0.25m).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
 
-        await page.GotoAsync("/feed");
-        await page.Locator("#feed-generated").WaitForAsync();
-        await page.GotoAsync("/reports");
-        await Assertions.Expect(page.Locator("#report-revenue")).ToContainTextAsync("$");
+        await page.Locator("#admin-price").FillAsync(price);
+        await page.Locator("#admin-save").ClickAsync();
+        await page.Locator("#admin-saved").WaitForAsync();
 
-        await page.GotoAsync("/bookings?type=beard");
-        await Assertions.Expect(page.Locator(".bookings h2")).ToHaveTextAsync("Open slots: beard");
-        await StorefrontServer.Screenshot(page, "bookings");
+        Assert.NotEqual("$" + price, before);
+        Assert.Equal("$" + price, await page.Locator("#product-list-price").InnerTextAsync()); // ProductDetails, a cached component
+        Assert.Equal("$" + price, await page.Locator("#product-price").InnerTextAsync());      // ProductPrice: not cached, reads a [UseCache] method
+        await StorefrontServer.Screenshot(page, "admin-price-saved");
+    }
+
+    private static async Task<ILocator> Visit(IPage page, string path, string selector)
+    {
+        await page.GotoAsync(path);
+        var locator = page.Locator(selector);
+        await locator.WaitForAsync();
+        return locator;
     }
 
     private static async Task<int> UpstreamCalls(IPage page, string source)

@@ -23,6 +23,18 @@ public sealed class Database
 
     public static readonly string[] Categories = ["shoes", "bags", "hats", "watches"];
 
+    /// <summary>The seeded products' names, by category (products are edited in the sample, never added or removed).</summary>
+    private static readonly string[][] ProductNames =
+    [
+        ["Trail Runner", "City Sneaker", "Leather Loafer", "Canvas Slip-on", "Hiking Boot", "Court Classic"],
+        ["Weekender Duffel", "Commuter Backpack", "Canvas Tote", "Leather Satchel", "Sling Bag", "Laptop Sleeve"],
+        ["Wool Beanie", "Bucket Hat", "Baseball Cap", "Panama Hat", "Flat Cap", "Sun Visor"],
+        ["Field Watch", "Dive Watch", "Dress Watch", "Chronograph", "Pilot Watch", "Smart Band"],
+    ];
+
+    /// <summary>Whether a product with this id exists (ids run from 1 to the number of seeded products).</summary>
+    public static bool IsProductId(int id) => id >= 1 && id <= ProductNames.Sum(c => c.Length);
+
     public static readonly IReadOnlyDictionary<string, decimal> Currencies = new Dictionary<string, decimal>
     {
         ["USD"] = 1m, ["EUR"] = 0.92m, ["GBP"] = 0.79m, ["JPY"] = 151m,
@@ -60,13 +72,7 @@ public sealed class Database
             CREATE TABLE bookings (id INTEGER PRIMARY KEY, type TEXT NOT NULL, stylist TEXT NOT NULL, start TEXT NOT NULL, taken INTEGER NOT NULL);
             """);
 
-        string[][] names =
-        [
-            ["Trail Runner", "City Sneaker", "Leather Loafer", "Canvas Slip-on", "Hiking Boot", "Court Classic"],
-            ["Weekender Duffel", "Commuter Backpack", "Canvas Tote", "Leather Satchel", "Sling Bag", "Laptop Sleeve"],
-            ["Wool Beanie", "Bucket Hat", "Baseball Cap", "Panama Hat", "Flat Cap", "Sun Visor"],
-            ["Field Watch", "Dive Watch", "Dress Watch", "Chronograph", "Pilot Watch", "Smart Band"],
-        ];
+        var names = ProductNames;
         string[] colors = ["#e07a5f", "#3d405b", "#81b29a", "#f2cc8f", "#6d597a", "#457b9d"];
         var id = 1;
         for (var c = 0; c < Categories.Length; c++)

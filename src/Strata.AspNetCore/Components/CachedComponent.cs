@@ -62,7 +62,7 @@ internal class CachedComponent : IComponent
         return ShowWhenFilledAsync(lookup);
     }
 
-    /// <summary>After a form handler revalidated tags in this request: look up again and render again.</summary>
+    /// <summary>When the page of a form post is refreshed (<see cref="PageRefresh"/>): look the entry up again and render again.</summary>
     public Task RefreshAsync() => _handle.Dispatcher.InvokeAsync(async () =>
     {
         var lookup = LookupAsync();
@@ -110,10 +110,10 @@ internal class CachedComponent : IComponent
     {
         _html = html;
         _handle.Render(_render);
-        if (!_tracked && _web is not null)
+        if (!_tracked && _web?.Refresh is { } refresh)
         {
             _tracked = true;
-            _web.Rendered(this);
+            refresh.Rendered(this);
         }
     }
 

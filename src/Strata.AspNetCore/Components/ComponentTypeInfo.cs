@@ -24,6 +24,7 @@ internal sealed class ComponentTypeInfo
     ];
 
     private readonly ObjectFactory _factory;
+    private readonly string?[] _formNames;
     private CachedComponentType? _cached;
 
     private ComponentTypeInfo(Type type)
@@ -32,6 +33,8 @@ internal sealed class ComponentTypeInfo
         UseCache = type.GetCustomAttribute<UseCacheAttribute>(inherit: false);
         RequestDataReason = FindRequestData(type);
         IsSection = IsNamed(type, "Microsoft.AspNetCore.Components.Sections.SectionContent");
+        RunsAgain = ComponentLifecycle.CanRunAgain(type);
+        _formNames = [.. Properties(type).Select(p => p.GetCustomAttribute<SupplyParameterFromFormAttribute>()).OfType<SupplyParameterFromFormAttribute>().Select(a => a.FormName)];
         _factory = ActivatorUtilities.CreateFactory(type, Type.EmptyTypes);
     }
 
@@ -45,6 +48,9 @@ internal sealed class ComponentTypeInfo
     /// <summary>Whether it renders into another part of the page (PageTitle, HeadContent, SectionContent).</summary>
     public bool IsSection { get; }
 
+    /// <summary>Whether instances run their lifecycle again when the page of a form post is refreshed (see <see cref="ComponentLifecycle.CanRunAgain"/>).</summary>
+    public bool RunsAgain { get; }
+
     public string Name => ReadableName(Type);
 
     /// <summary>The cached-component descriptor; validated on first use (the errors name the offending parameter).</summary>
@@ -53,6 +59,13 @@ internal sealed class ComponentTypeInfo
     public static ComponentTypeInfo Get(Type type) => Cache.TryGetValue(type, out var info) ? info : Cache.GetOrAdd(type, static t => new ComponentTypeInfo(t));
 
     public IComponent Create(IServiceProvider services) => (IComponent)_factory(services, []);
+
+    /// <summary>
+    /// Whether instances receive the values of the posted form <paramref name="formName"/> (without its mapping scope): a
+    /// <c>[SupplyParameterFromForm]</c> property for that form, or for any form (no <c>FormName</c>), as Blazor binds them.
+    /// </summary>
+    public bool ReceivesForm(string formName) =>
+        formName.Length > 0 && Array.Exists(_formNames, name => name is null || name == formName);
 
     public static string ReadableName(Type type)
     {

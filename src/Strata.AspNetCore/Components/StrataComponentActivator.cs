@@ -32,9 +32,16 @@ internal sealed class StrataComponentActivator(IServiceProvider services, ICompo
             {
                 return CachedComponent.Create(info.Cached, services.GetRequiredService<IServiceScopeFactory>(), web, web.BaseUri, web.Uri, web.Request.Route);
             }
+
+            if (web.Refresh?.WrapRoot(componentType) is { } root)
+            {
+                return root;
+            }
         }
 
-        return inner?.CreateInstance(componentType) ?? info.Create(services);
+        var component = inner?.CreateInstance(componentType) ?? info.Create(services);
+        web?.Refresh?.Created(component, info); // a form post: it may load its data again after the handler
+        return component;
     }
 
     private StrataWebRequest? Web

@@ -1,62 +1,90 @@
+using System.Runtime.CompilerServices;
 using System.Text;
+using Microsoft.AspNetCore.Components.Endpoints;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Patterns;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Strata.AspNetCore.Http;
 
 /// <summary>
-/// The route template of an endpoint as implicit tags use it: constraints, defaults and optional markers are removed
-/// (<c>/product/{id:int}</c> becomes <c>/product/{id}</c>), so that <c>RevalidatePath("/product/{id}", "page")</c> matches.
+/// Route templates as implicit tags spell them, read by ASP.NET Core's own parser (<c>RoutePatternFactory</c>): literals,
+/// separators and parameter names, without constraints, defaults, optional or catch-all markers
+/// (<c>/product/{Id:int}</c> is <c>/product/{Id}</c>, <c>/code/{code:regex(^\d{{3}}$)}</c> is <c>/code/{code}</c>). The
+/// same rule serves the route of every request (<see cref="Of"/>) and the templates given to <c>RevalidatePath</c>
+/// (<see cref="Resolve"/>), which also warns when a template matches no route of the application.
 /// </summary>
-internal static class RouteTemplates
+internal sealed partial class RouteTemplates(IServiceProvider services, ILogger<RouteTemplates> logger) : IRouteTemplateResolver
 {
-    public static string? Of(Endpoint? endpoint) =>
-        endpoint is RouteEndpoint { RoutePattern.RawText: { } raw } ? Normalize(raw) : null;
+    private static readonly ConditionalWeakTable<RoutePattern, string> Templates = [];
 
-    public static string Normalize(string template)
+    /// <summary>The template of an endpoint's route, or <see langword="null"/> when it has none.</summary>
+    public static string? Of(Endpoint? endpoint) =>
+        endpoint is RouteEndpoint { RoutePattern: { } pattern } ? Templates.GetValue(pattern, Spell) : null;
+
+    /// <summary>The template of <c>RevalidatePath(template, type)</c>; logs a warning when it matches no route.</summary>
+    public string Resolve(string template, string type)
     {
-        var builder = new StringBuilder(template.Length + 1);
-        if (!template.StartsWith('/'))
+        ArgumentNullException.ThrowIfNull(template);
+        string spelled;
+        try
+        {
+            spelled = Spell(RoutePatternFactory.Parse(template));
+        }
+        catch (RoutePatternException ex)
+        {
+            LogInvalidTemplate(template, ex.Message);
+            return template;
+        }
+
+        var endpoints = services.GetService<EndpointDataSource>()?.Endpoints ?? [];
+        var canonical = ImplicitTags.Canonical(spelled);
+        if (endpoints.Count > 0 && !endpoints.Any(e => Of(e) is { } route && Matches(ImplicitTags.Canonical(route), canonical, type)))
+        {
+            var pages = endpoints.Where(e => e.Metadata.GetMetadata<ComponentTypeMetadata>() is not null).Select(Of).OfType<string>().Distinct().Take(20);
+            LogNoRoute(template, type, string.Join(", ", pages));
+        }
+
+        return spelled;
+    }
+
+    /// <summary>Whether the implicit tag of <c>RevalidatePath(template, type)</c> is one of the route's.</summary>
+    private static bool Matches(string route, string template, string type) =>
+        type == "layout"
+            ? template == "/" || route == template || route.StartsWith(template + "/", StringComparison.Ordinal)
+            : route == template;
+
+    private static string Spell(RoutePattern pattern)
+    {
+        var builder = new StringBuilder();
+        foreach (var segment in pattern.PathSegments)
         {
             builder.Append('/');
+            foreach (var part in segment.Parts)
+            {
+                switch (part)
+                {
+                    case RoutePatternParameterPart parameter:
+                        builder.Append('{').Append(parameter.Name).Append('}');
+                        break;
+                    case RoutePatternLiteralPart literal:
+                        builder.Append(literal.Content.Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal));
+                        break;
+                    case RoutePatternSeparatorPart separator:
+                        builder.Append(separator.Content);
+                        break;
+                }
+            }
         }
 
-        for (var i = 0; i < template.Length; i++)
-        {
-            var c = template[i];
-            if (c != '{')
-            {
-                builder.Append(c);
-                continue;
-            }
-
-            // {name}, {*name}, {**name}, {name:int}, {name=default}, {name?}: keep the name (and a catch-all star).
-            var end = template.IndexOf('}', i);
-            if (end < 0)
-            {
-                builder.Append(template, i, template.Length - i);
-                break;
-            }
-
-            var inner = template.AsSpan(i + 1, end - i - 1);
-            var stars = 0;
-            while (stars < inner.Length && inner[stars] == '*')
-            {
-                stars++;
-            }
-
-            var name = inner[stars..];
-            var stop = name.IndexOfAny(':', '=', '?');
-            if (stop >= 0)
-            {
-                name = name[..stop];
-            }
-
-            builder.Append('{').Append('*', Math.Min(stars, 1)).Append(name).Append('}');
-            i = end;
-        }
-
-        var result = builder.ToString();
-        return result.Length > 1 ? result.TrimEnd('/') : result;
+        return builder.Length == 0 ? "/" : builder.ToString();
     }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "RevalidatePath(\"{Template}\", \"{Type}\") matches no route of this application, so it expires nothing. Pass the route template of a page (constraints may be left out), or a path without a type. Pages: {Routes}")]
+    private partial void LogNoRoute(string template, string type, string routes);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "RevalidatePath was given \"{Template}\", which is not a valid route template ({Reason}); it is used as written.")]
+    private partial void LogInvalidTemplate(string template, string reason);
 }

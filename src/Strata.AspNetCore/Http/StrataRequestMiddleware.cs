@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Components.Endpoints;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.SignalR;
+using Strata.AspNetCore.Components;
 using Microsoft.Extensions.Options;
 
 namespace Strata.AspNetCore.Http;
@@ -35,12 +36,15 @@ internal sealed class StrataRequestMiddleware(RequestDelegate next, CacheRuntime
             : CacheRequestPhase.Render;
 
         using var request = runtime.BeginRequest(new HttpRequestData(context), phase, route, ImplicitTags.ForRequest(route, path));
-        var web = new StrataWebRequest(context, request, isComponentEndpoint, _antiforgeryCookie);
-        context.Features.Set(web);
+        PageRefresh? refresh = null;
         if (phase == CacheRequestPhase.Action)
         {
-            request.Revalidated = web.RefreshRenderedAsync;
+            refresh = new PageRefresh(context, endpoint!.Metadata.GetMetadata<RootComponentMetadata>()?.Type);
+            request.Revalidated = refresh.RevalidatedAsync;
         }
+
+        var web = new StrataWebRequest(context, request, isComponentEndpoint, _antiforgeryCookie, refresh);
+        context.Features.Set(web);
 
         context.Response.OnStarting(static state => ((StrataWebRequest)state).ApplyHeaders(), web);
         await next(context);

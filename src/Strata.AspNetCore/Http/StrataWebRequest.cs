@@ -8,10 +8,10 @@ namespace Strata.AspNetCore.Http;
 /// <summary>
 /// What the web layer keeps for one HTTP request beside the engine's <see cref="CacheRequest"/>: whether the response
 /// depends on request data the engine cannot see (query-bound or HttpContext-bound components, forms, authorization), the
-/// cached components still being filled, and, in a form post, the cached components to render again after the handler
-/// revalidated tags. Stored in <see cref="HttpContext.Features"/>.
+/// cached components still being filled, and, in a form post, the <see cref="PageRefresh"/> that renders the page again
+/// after the handler revalidated. Stored in <see cref="HttpContext.Features"/>.
 /// </summary>
-internal sealed class StrataWebRequest(HttpContext context, CacheRequest request, bool isComponentEndpoint, string? antiforgeryCookie)
+internal sealed class StrataWebRequest(HttpContext context, CacheRequest request, bool isComponentEndpoint, string? antiforgeryCookie, PageRefresh? refresh)
 {
     /// <summary>The value of <c>Cache-Control</c> for responses that read request data (Next.js's dynamic responses).</summary>
     public const string PrivateCacheControl = "private, no-cache, no-store, max-age=0, must-revalidate";
@@ -22,8 +22,6 @@ internal sealed class StrataWebRequest(HttpContext context, CacheRequest request
     /// <summary>One year: the longest <c>s-maxage</c> and <c>stale-while-revalidate</c> (Next.js's <c>expireTime</c>).</summary>
     private const double OneYear = 31536000;
 
-    private readonly object _gate = new();
-    private List<CachedComponent>? _rendered;
     private int _pending;
     private string? _dynamicReason;
 
@@ -32,6 +30,9 @@ internal sealed class StrataWebRequest(HttpContext context, CacheRequest request
     public CacheRequest Request { get; } = request;
 
     public bool IsComponentEndpoint { get; } = isComponentEndpoint;
+
+    /// <summary>In a form post to a component page: what renders the page again after the handler revalidated; otherwise <see langword="null"/>.</summary>
+    public PageRefresh? Refresh { get; } = refresh;
 
     /// <summary>Why the response depends on request data that the engine did not see, or <see langword="null"/>.</summary>
     public string? DynamicReason => Volatile.Read(ref _dynamicReason);
@@ -47,41 +48,6 @@ internal sealed class StrataWebRequest(HttpContext context, CacheRequest request
     public void BeginFill() => Interlocked.Increment(ref _pending);
 
     public void EndFill() => Interlocked.Decrement(ref _pending);
-
-    /// <summary>In a form post: remembers a cached component, to render it again if the handler revalidates tags.</summary>
-    public void Rendered(CachedComponent component)
-    {
-        if (Request.Phase != CacheRequestPhase.Action)
-        {
-            return;
-        }
-
-        lock (_gate)
-        {
-            (_rendered ??= []).Add(component);
-        }
-    }
-
-    /// <summary>
-    /// <see cref="CacheRequest.Revalidated"/> in a form post: the cached components rendered before the handler ran look
-    /// their entries up again (entries with the revalidated tags are now misses) and render again, before the handler's
-    /// <c>await UpdateTag(...)</c> returns; so the response shows the new data (read-your-own-writes).
-    /// </summary>
-    public Task RefreshRenderedAsync(IReadOnlyList<string> tags)
-    {
-        CachedComponent[] rendered;
-        lock (_gate)
-        {
-            if (_rendered is null)
-            {
-                return Task.CompletedTask;
-            }
-
-            rendered = [.. _rendered];
-        }
-
-        return Task.WhenAll(rendered.Select(c => c.RefreshAsync()));
-    }
 
     /// <summary>Sets <c>x-strata-stale-time</c> and <c>Cache-Control</c> as the response starts.</summary>
     public Task ApplyHeaders()

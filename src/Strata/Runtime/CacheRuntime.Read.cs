@@ -604,13 +604,20 @@ public sealed partial class CacheRuntime
 
     /// <summary>
     /// Waits for a run another caller started and returns its entry, or <see langword="null"/> when this caller must run the
-    /// function itself: the run was cancelled by the token of the caller that started it (this caller did not ask for that), or
+    /// function itself: the run had already failed when this caller came (errors reach the callers that waited for the run,
+    /// and the next call runs it again), the run was cancelled by the token of the caller that started it (this caller did not
+    /// ask for that), or
     /// its entry was invalidated after the run started — a tag of it expired, or this request revalidated one of its tags or its
     /// path. The second is read-your-own-writes: a read that starts after <c>UpdateTag</c> never returns what a run that started
     /// before it produced (Next.js re-checks the entry after awaiting a pending write, for the same reason).
     /// </summary>
     private async ValueTask<CacheEntry?> JoinAsync(CacheFunction function, ICacheHandler handler, CacheKey key, InFlight flight, CacheRequest? request)
     {
+        if (flight.Task.IsFaulted)
+        {
+            return null; // it failed before this caller came: this caller is the next call, which runs the function again
+        }
+
         CacheEntry entry;
         try
         {
@@ -685,12 +692,6 @@ public sealed partial class CacheRuntime
             return; // already being refreshed (or made)
         }
 
-        if (RunsOf(key) != seen)
-        {
-            _inflight.TryRemove(new KeyValuePair<CacheKey, InFlight>(key, flight)); // refreshed since this caller read it
-            completion.TrySetCanceled();
-            return;
-        }
 
         if (_metrics.Revalidations.Enabled)
         {
@@ -700,7 +701,7 @@ public sealed partial class CacheRuntime
         Task task;
         using (ExecutionContext.SuppressFlow())
         {
-            task = Task.Run(() => RefreshAsync<TBody, TResult>(function, handler, key, body, completion, flight));
+            task = Task.Run(() => RefreshAsync<TBody, TResult>(function, handler, key, body, completion, flight, seen));
         }
 
         Track(task);
@@ -712,18 +713,28 @@ public sealed partial class CacheRuntime
     /// can let go of what it holds for the key (the Redis handler's refresh lease).
     /// </summary>
     private async Task RefreshAsync<TBody, TResult>(
-        CacheFunction function, ICacheHandler handler, CacheKey key, TBody body, TaskCompletionSource<CacheEntry> completion, InFlight flight)
+        CacheFunction function, ICacheHandler handler, CacheKey key, TBody body, TaskCompletionSource<CacheEntry> completion, InFlight flight, int seen)
         where TBody : struct, ICacheBody<TResult>
     {
         try
         {
-            if (DebugCache)
+            if (RunsOf(key) != seen && handler is MemoryCacheHandler memory && memory.TryGet(key, out var current) && current is not null && IsFresh(current))
             {
-                Debug("REVALIDATE", function, key);
+                // A run refreshed it since the stale read that asked for this refresh. Only the memory handler is asked (it
+                // is free and has no side effect; other handlers' reads may take a fill lease, which this refresh, holding
+                // the key's in-flight slot, could then wait on): a coordinating handler checks this itself.
+                completion.TrySetCanceled();
             }
+            else
+            {
+                if (DebugCache)
+                {
+                    Debug("REVALIDATE", function, key);
+                }
 
-            var generated = await GenerateAsync<TBody, TResult>(function, body, request: null, handler).ConfigureAwait(false);
-            Complete(completion, generated.Entry);
+                var generated = await GenerateAsync<TBody, TResult>(function, body, request: null, handler).ConfigureAwait(false);
+                Complete(completion, generated.Entry);
+            }
         }
         catch (Exception ex)
         {

@@ -7,7 +7,10 @@ public sealed partial class CacheRuntime
     /// <summary>
     /// <c>RevalidateTag(tag, profile)</c>: entries with the tag become stale now (the next read serves them once and
     /// refreshes them in the background) and expire after the profile's <c>expire</c>. Allowed in endpoints, server
-    /// actions and background services; not while rendering or inside a cached function.
+    /// actions and background services; not while rendering or inside a cached function. In a server action the page is not
+    /// rendered again: the response of a form post shows the page as it was rendered before the handler ran (no
+    /// read-your-own-writes; use <see cref="UpdateTagAsync"/> for that). As in Next.js, reads later in the same request skip
+    /// entries with the tag. A profile whose <c>expire</c> is 0 expires the tag now instead, like <see cref="UpdateTagAsync"/>.
     /// </summary>
     /// <param name="tag">The tag.</param>
     /// <param name="profile">A profile name (e.g. <c>"max"</c>).</param>
@@ -43,7 +46,8 @@ public sealed partial class CacheRuntime
 
     /// <summary>
     /// <c>RevalidateTag(tag)</c> without a profile: deprecated in Next.js 16; logs a warning and expires the tag now,
-    /// like <see cref="UpdateTagAsync"/> (but allowed outside server actions).
+    /// like <see cref="UpdateTagAsync"/> (but allowed outside server actions): in a server action, the page rendered
+    /// afterwards sees the new data.
     /// </summary>
     /// <param name="tag">The tag.</param>
     /// <param name="cancellationToken">Cancels the update.</param>
@@ -53,7 +57,7 @@ public sealed partial class CacheRuntime
     {
         GuardRevalidation($"RevalidateTag {tag}");
         LogRevalidateTagWithoutProfile(ErrorMessages.RevalidateTagWithoutProfile);
-        return UpdateTagsCoreAsync([tag], null, pathWasRevalidated: true, cancellationToken);
+        return UpdateTagsCoreAsync([tag], null, immediate: true, cancellationToken);
     }
 
     /// <summary>
@@ -77,13 +81,15 @@ public sealed partial class CacheRuntime
             throw new InvalidOperationException(ErrorMessages.UpdateTagOutsideAction);
         }
 
-        return UpdateTagsCoreAsync([tag], null, pathWasRevalidated: true, cancellationToken);
+        return UpdateTagsCoreAsync([tag], null, immediate: true, cancellationToken);
     }
 
     /// <summary>
     /// <c>RevalidatePath(path, type)</c>: expires now every entry read while rendering <paramref name="path"/> (its implicit
     /// tag). With <paramref name="type"/> <c>"page"</c> the path is a route template (<c>/product/{id}</c>) and every page of
-    /// it is expired; with <c>"layout"</c> everything beneath the path is.
+    /// it is expired; with <c>"layout"</c> everything beneath the path is. Paths and templates are compared without regard
+    /// to case or a trailing slash; templates are read by the <see cref="IRouteTemplateResolver"/> of the application's
+    /// services when there is one (the web layer's leaves out constraints and warns about templates that match no route).
     /// </summary>
     /// <param name="path">A path (<c>/product/1</c>) or, with a type, a route template.</param>
     /// <param name="type"><c>"page"</c>, <c>"layout"</c> or <see langword="null"/>.</param>
@@ -105,11 +111,19 @@ public sealed partial class CacheRuntime
             LogDynamicPathWithoutType(path);
         }
 
+        if (!string.IsNullOrEmpty(type) && Services?.GetService(typeof(IRouteTemplateResolver)) is IRouteTemplateResolver resolver)
+        {
+            path = resolver.Resolve(path, type);
+        }
+
         var tags = ImplicitTags.ForRevalidatePath(path, type);
-        return UpdateTagsCoreAsync(tags, null, pathWasRevalidated: true, cancellationToken);
+        return UpdateTagsCoreAsync(tags, null, immediate: true, cancellationToken);
     }
 
-    /// <summary><c>Refresh()</c>: the page is rendered again after the current server action; tagged caches are untouched.</summary>
+    /// <summary>
+    /// <c>Refresh()</c>: the page is rendered again after the current server action, with fresh data from everything that
+    /// is not cached; tagged caches are untouched.
+    /// </summary>
     /// <exception cref="InvalidOperationException">Called outside a server action.</exception>
     public void Refresh()
     {
@@ -125,6 +139,10 @@ public sealed partial class CacheRuntime
         }
 
         request.PathWasRevalidated = true;
+        if (request.Revalidated is { } revalidated)
+        {
+            request.Track(revalidated([]));
+        }
     }
 
     private void GuardRevalidation(string expression)
@@ -141,7 +159,17 @@ public sealed partial class CacheRuntime
         }
     }
 
-    private Task UpdateTagsCoreAsync(IReadOnlyList<string> tags, TagDurations? durations, bool pathWasRevalidated, CancellationToken cancellationToken)
+    /// <summary>Records a tag change in the current request and broadcasts it to every handler.</summary>
+    /// <param name="tags">The tags.</param>
+    /// <param name="durations">The profile's durations (stale-while-revalidate), or <see langword="null"/> to expire now.</param>
+    /// <param name="immediate">
+    /// Whether the tags expire now (<c>UpdateTag</c>, <c>RevalidatePath</c>, <c>RevalidateTag</c> without a profile or with
+    /// <c>expire</c> 0): then the page is rendered again after the action (Next.js's <c>pathWasRevalidated</c>). Otherwise
+    /// (stale-while-revalidate) it is not, so a form post's response shows what was rendered before the handler ran.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the update.</param>
+    /// <returns>A task that completes when every handler has recorded the change.</returns>
+    private Task UpdateTagsCoreAsync(IReadOnlyList<string> tags, TagDurations? durations, bool immediate, CancellationToken cancellationToken)
     {
         foreach (var tag in tags)
         {
@@ -151,11 +179,8 @@ public sealed partial class CacheRuntime
         var request = AmbientContext.Current?.Request;
         if (request is not null)
         {
-            request.RecordRevalidated(tags, _clock.StampMs);
-            if (pathWasRevalidated)
-            {
-                request.PathWasRevalidated = true;
-            }
+            request.RecordRevalidated(tags, _clock.StampMs); // later reads in this request skip entries with the tags (Next.js)
+            request.PathWasRevalidated |= immediate;
         }
 
         if (DebugCache)
@@ -164,7 +189,7 @@ public sealed partial class CacheRuntime
         }
 
         var task = UpdateAllHandlersAsync(tags, durations, cancellationToken);
-        if (request?.Revalidated is { } revalidated)
+        if (immediate && request?.Revalidated is { } revalidated)
         {
             task = ThenAsync(task, revalidated, tags);
         }

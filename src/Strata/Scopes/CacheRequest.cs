@@ -118,14 +118,18 @@ public sealed class CacheRequest : IDisposable, IReadSink
     /// <summary>Whether a private cache was used: part of the response is per user.</summary>
     public bool UsedPrivateCache { get; private set; }
 
-    /// <summary>Whether <c>UpdateTag</c>, <c>RevalidatePath</c> or <c>Refresh</c> ran: the page must be rendered again with fresh data.</summary>
+    /// <summary>
+    /// Whether <c>UpdateTag</c>, <c>RevalidatePath</c>, <c>RevalidateTag</c> without a profile (or with <c>expire</c> 0) or
+    /// <c>Refresh</c> ran: the page must be rendered again with fresh data (not set by stale-while-revalidate).
+    /// </summary>
     public bool PathWasRevalidated { get; internal set; }
 
     /// <summary>
-    /// Called after <c>UpdateTag</c>, <c>RevalidateTag</c> or <c>RevalidatePath</c> changed tags during this request, once
-    /// every handler has recorded the change; the task those functions return completes only after it. The web layer uses it
-    /// to render again, in the same response, the cached parts of a page that were rendered before a form handler ran
-    /// (read-your-own-writes). <see langword="null"/> by default.
+    /// Called whenever <see cref="PathWasRevalidated"/> is set: after <c>UpdateTag</c>, <c>RevalidatePath</c> or
+    /// <c>RevalidateTag</c> without a profile (or with <c>expire</c> 0) expired tags, once every handler has recorded the
+    /// change (the task those functions return completes only after it), and when <c>Refresh()</c> is called (with no tags).
+    /// Not called for <c>RevalidateTag(tag, profile)</c> (stale-while-revalidate). The web layer uses it to render the page
+    /// of a form post again, in the same response, with fresh data (read-your-own-writes). <see langword="null"/> by default.
     /// </summary>
     public Func<IReadOnlyList<string>, Task>? Revalidated { get; set; }
 

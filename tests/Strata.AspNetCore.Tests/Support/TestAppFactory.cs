@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Strata.AspNetCore.Tests.TestApp;
 
@@ -20,10 +21,14 @@ public sealed class TestAppFactory : WebApplicationFactory<Program>
 
     public CacheRuntime Runtime => Services.GetRequiredService<CacheRuntime>();
 
+    /// <summary>The warnings the app logged.</summary>
+    public LogSink Logs { get; } = new();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");
         builder.UseContentRoot(AppContext.BaseDirectory);
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<TimeProvider>(Time);

@@ -14,12 +14,17 @@ public sealed class Probe
     public int Count(string name) => _counts.TryGetValue(name, out var n) ? n : 0;
 }
 
-/// <summary>A tiny product store for the form-post tests.</summary>
+/// <summary>A tiny product store for the form-post tests: names (read through caches) and stock (read live).</summary>
 public sealed class ProductStore
 {
     private readonly ConcurrentDictionary<int, string> _names = new() { [1] = "Kettle", [2] = "Toaster" };
+    private readonly ConcurrentDictionary<int, string> _stock = new();
 
     public string Name(int id) => _names.TryGetValue(id, out var name) ? name : "?";
 
     public void Rename(int id, string name) => _names[id] = name;
+
+    public string Stock(int id) => _stock.TryGetValue(id, out var stock) ? stock : "in stock";
+
+    public void SetStock(int id, string stock) => _stock[id] = stock;
 }

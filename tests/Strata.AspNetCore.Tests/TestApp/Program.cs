@@ -2,6 +2,7 @@ using Strata.AspNetCore.Tests.TestApp;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddRazorComponents();
+builder.Services.AddSingleton<Catalog>(); // [UseCache] methods: AddStrata() swaps in the cached subclass
 builder.Services.AddStrata().AddAspNetCore();
 builder.Services.AddSingleton<Probe>();
 builder.Services.AddSingleton<ProductStore>();

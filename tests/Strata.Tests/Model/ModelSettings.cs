@@ -12,7 +12,7 @@ namespace Strata.Tests.Model;
 /// </summary>
 internal static class ModelSettings
 {
-    public const int DefaultSequences = 600;
+    public const int DefaultSequences = 2000;
     public const int DefaultLength = 50;
     public const int DefaultSeed = 20261126;
 
@@ -41,7 +41,14 @@ internal static class ModelSettings
         {
             var seed = unchecked(baseSeed + i);
             var ops = new Generator(seed).Sequence(Length, concurrency);
-            if (await ModelRunner.RunAsync(ops, create) is { } divergence)
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var divergence = await ModelRunner.RunAsync(ops, create);
+            if (System.Diagnostics.Stopwatch.GetElapsedTime(started) is { TotalSeconds: > 2 } slow)
+            {
+                output.WriteLine($"seed {seed} took {slow.TotalSeconds:0.0} s");
+            }
+
+            if (divergence is not null)
             {
                 var (shrunk, found) = await ModelRunner.ShrinkAsync(ops, divergence, create);
                 Assert.Fail(ModelRunner.Describe(seed, shrunk, found));

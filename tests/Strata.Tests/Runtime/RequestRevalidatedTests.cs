@@ -54,4 +54,47 @@ public sealed class RequestRevalidatedTests
 
         Assert.Equal(["_N_T_/product/1"], seen);
     }
+
+    [Theory]
+    [InlineData("max", false)]
+    [InlineData("expire-now", true)]
+    [InlineData(null, true)]
+    public async Task RevalidateTag_CallsRevalidatedAndMarksThePath_OnlyWhenItExpiresNow(string? profile, bool expected)
+    {
+        using var t = new TestRuntime();
+        using var request = t.Runtime.BeginRequest(phase: CacheRequestPhase.Action);
+        var calls = 0;
+        request.Revalidated = _ =>
+        {
+            calls++;
+            return Task.CompletedTask;
+        };
+
+        await (profile switch
+        {
+            null => RevalidateTag("products"),
+            "expire-now" => RevalidateTag("products", new CacheLifeProfile { Expire = 0 }),
+            _ => RevalidateTag("products", profile),
+        });
+
+        Assert.Equal(expected ? 1 : 0, calls);
+        Assert.Equal(expected, request.PathWasRevalidated);
+    }
+
+    [Fact]
+    public void Refresh_CallsRevalidatedWithNoTags()
+    {
+        using var t = new TestRuntime();
+        using var request = t.Runtime.BeginRequest(phase: CacheRequestPhase.Action);
+        IReadOnlyList<string>? seen = null;
+        request.Revalidated = tags =>
+        {
+            seen = tags;
+            return Task.CompletedTask;
+        };
+
+        Refresh();
+
+        Assert.Equal([], seen);
+    }
 }
