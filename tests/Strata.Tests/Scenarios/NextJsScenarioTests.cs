@@ -133,8 +133,11 @@ public sealed class NextJsScenarioTests
     }
 
     [Fact]
-    public async Task Scenario16_RevalidateTagWithAProfile_ServesTheOldValue_ThenTheNewOne()
+    public async Task Scenario16_RevalidateTagWithAProfile_InAnAction_DoesNotRenderThePageAgain_AndLaterRequestsServeTheOldValueOnceThenTheNew()
     {
+        // Next.js: clicking "revalidateTag(tag, profile)" leaves the displayed value unchanged (no read-your-own-writes):
+        // the action response does not carry the page (pathWasRevalidated stays false); later requests are
+        // stale-while-revalidate.
         using var t = new TestRuntime();
         var get = Function(async () =>
         {
@@ -142,21 +145,43 @@ public sealed class NextJsScenarioTests
             CacheTag("revalidate-tag-no-refresh");
             return Guid.NewGuid();
         });
-        var old = await get();
-        t.Advance(1);
-
-        using (t.Runtime.BeginRequest(phase: CacheRequestPhase.Action))
+        Guid displayed;
+        using (t.Runtime.BeginRequest(phase: CacheRequestPhase.Render))
         {
-            await RevalidateTag("revalidate-tag-no-refresh", "max");
+            displayed = await get();
+        }
+
+        for (var click = 0; click < 3; click++)
+        {
+            t.Advance(1);
+            var rendersAgain = 0;
+            using (var action = t.Runtime.BeginRequest(phase: CacheRequestPhase.Action))
+            {
+                action.Revalidated = _ => { rendersAgain++; return Task.CompletedTask; };
+                await RevalidateTag("revalidate-tag-no-refresh", "max");
+                await action.CompleteAsync();
+
+                Assert.False(action.PathWasRevalidated);
+                Assert.Equal(0, rendersAgain);
+            }
         }
 
         t.Advance(1);
-        var servedStale = await get();
-        await t.Runtime.FlushAsync();
-        var refreshed = await get();
+        Guid servedStale;
+        using (t.Runtime.BeginRequest(phase: CacheRequestPhase.Render))
+        {
+            servedStale = await get(); // served once more, refreshed in the background
+        }
 
-        Assert.Equal(old, servedStale);
-        Assert.NotEqual(old, refreshed);
+        await t.Runtime.FlushAsync();
+        Guid refreshed;
+        using (t.Runtime.BeginRequest(phase: CacheRequestPhase.Render))
+        {
+            refreshed = await get();
+        }
+
+        Assert.Equal(displayed, servedStale);
+        Assert.NotEqual(displayed, refreshed);
     }
 
     [Fact]
