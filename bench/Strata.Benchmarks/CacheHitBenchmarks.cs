@@ -60,6 +60,7 @@ public class CacheHitBenchmarks
         _hybrid = _services.GetRequiredService<HybridCache>();
         _fusion = new FusionCache(new FusionCacheOptions { DefaultEntryOptions = new FusionCacheEntryOptions { Duration = TimeSpan.FromHours(1) } });
         _runtime = _services.GetRequiredService<CacheRuntime>();
+        CacheRuntime.Default = _runtime; // as a started host makes it: cached lambdas outside requests use it
         _catalog = _services.GetRequiredService<Catalog>();
         if (_catalog.GetType() == typeof(Catalog))
         {

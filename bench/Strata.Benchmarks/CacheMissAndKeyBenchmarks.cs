@@ -23,6 +23,7 @@ public class CacheMissAndKeyBenchmarks
     {
         _services = new ServiceCollection().AddStrata(o => o.BuildId = "bench").Services.BuildServiceProvider();
         _runtime = _services.GetRequiredService<CacheRuntime>();
+        CacheRuntime.Default = _runtime; // as a started host makes it: cached lambdas outside requests use it
         _cached = Cache.Function(static (string id, int variant) => Task.FromResult(new Product(id, variant, "Product", 1m)));
     }
 
