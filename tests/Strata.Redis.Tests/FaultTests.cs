@@ -279,7 +279,7 @@ public sealed class FaultTests
     }
 
     [Fact]
-    public async Task StrictTagUpdates_UpdateTagDuringAnOutage_FailsTheAction_AndChangesNothing()
+    public async Task StrictTagUpdates_UpdateTagDuringAnOutage_FailsTheAction_AndIsNotAppliedHere()
     {
         await using var redis = await RedisServer.StartAsync();
         await using var proxy = FaultProxy.To(redis);
@@ -291,17 +291,19 @@ public sealed class FaultTests
         var upstream = new Upstream();
         var get = Products(cluster, upstream);
         await cluster.A.InRequestAsync(() => get("p1"));
+        await cluster.A.Runtime.FlushAsync();
 
         proxy.BlackHole = true;
         await DriveUntilUnavailableAsync(cluster.A, get);
         var error = await Record.ExceptionAsync(() => UpdateProductsAsync(cluster.A));
-        proxy.BlackHole = false;
-        await Eventually.TrueAsync(() => cluster.A.Remote.IsAvailable, "A to reach Redis again");
-        var afterRecovery = await cluster.A.InRequestAsync(() => get("p1"));
+        var afterTheFailedAction = await cluster.A.InRequestAsync(() => get("p1"));
 
-        var failure = Assert.IsType<RedisUnavailableException>(Assert.IsType<AggregateException>(error).InnerExceptions.Single());
-        Assert.Contains("TagUpdatesDuringOutage", failure.Message, StringComparison.Ordinal);
-        Assert.Equal(1, afterRecovery.Version);
+        // One failure per Redis kind: "remote" is in an outage (nothing was sent); "catalog" saw no traffic, so its write was
+        // sent and timed out (Redis may still record it: the message says so).
+        var failures = Assert.IsType<AggregateException>(error).InnerExceptions;
+        Assert.Equal(2, failures.Count);
+        Assert.All(failures, f => Assert.Contains("TagUpdatesDuringOutage is Fail", Assert.IsType<RedisUnavailableException>(f).Message, StringComparison.Ordinal));
+        Assert.Equal(1, afterTheFailedAction.Version);
     }
 
     [Theory]
