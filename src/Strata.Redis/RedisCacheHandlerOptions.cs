@@ -49,14 +49,17 @@ public sealed class RedisCacheHandlerOptions
 
     /// <summary>
     /// The budget in bytes of the in-memory tier in front of Redis: fresh entries this instance has read or written are
-    /// served from process memory without a round trip, and tag invalidations from any instance reach it through pub/sub.
-    /// Default 0 (off: every read goes to Redis).
+    /// served from process memory once the request's tag check confirms their tags (no entry round trip), and during an
+    /// outage within <see cref="MaxStalenessDuringOutage"/>, instead of every read running the function. Tag invalidations
+    /// from any instance reach it through pub/sub. 0 turns it off (every read goes to Redis). Default 16 MiB.
     /// </summary>
-    public long LocalCacheSize { get; set; }
+    public long LocalCacheSize { get; set; } = RedisDefaults.LocalCacheSizeBytes;
 
     /// <summary>
-    /// How long one Redis operation may take before the handler treats Redis as unavailable and falls back (to the local
-    /// tier, or to running the function). Default 250 milliseconds.
+    /// How long one Redis operation may take before the request falls back (to the local tier, or to running the
+    /// function). One slow answer is not an outage: Redis is marked unavailable when its operations keep failing for a
+    /// second with no success between them, or its connection breaks; it is used again once it answers within this
+    /// timeout three probes in a row. Default 250 milliseconds.
     /// </summary>
     public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromMilliseconds(RedisDefaults.OperationTimeoutMilliseconds);
 
@@ -168,6 +171,9 @@ public static class RedisDefaults
 {
     /// <summary>The key prefix: <c>strata:</c>.</summary>
     public const string KeyPrefix = "strata:";
+
+    /// <summary>The budget of the local tier in front of Redis: 16 MiB.</summary>
+    public const long LocalCacheSizeBytes = 16 * 1024 * 1024;
 
     /// <summary>The operation timeout: 250 milliseconds.</summary>
     public const int OperationTimeoutMilliseconds = 250;

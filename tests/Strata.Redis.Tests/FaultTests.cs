@@ -73,7 +73,7 @@ public sealed class FaultTests
     public async Task SlowRedis_IsOneOutageWithOneWarning_AndTheLocalTierServesThroughout()
     {
         await using var redis = await RedisServer.StartAsync();
-        await using var proxy = FaultProxy.To(redis);
+        await using var proxy = FaultProxy.To(redis.Port);
         await using var cluster = await Cluster.StartAsync([proxy.Configuration], localTier: true, configure: o => o.OperationTimeout = DefaultTimeout);
         var upstream = new Upstream();
         var get = Products(cluster, upstream);
@@ -102,7 +102,7 @@ public sealed class FaultTests
     public async Task ReplySpike_ShorterThanASecond_IsNotAnOutage()
     {
         await using var redis = await RedisServer.StartAsync();
-        await using var proxy = FaultProxy.To(redis);
+        await using var proxy = FaultProxy.To(redis.Port);
         await using var cluster = await Cluster.StartAsync([proxy.Configuration], localTier: true, configure: o => o.OperationTimeout = DefaultTimeout);
         var upstream = new Upstream();
         var get = Products(cluster, upstream);
@@ -162,7 +162,7 @@ public sealed class FaultTests
     public async Task NearThresholdRedis_ReadCostsOneRoundTrip_NotTwo()
     {
         await using var redis = await RedisServer.StartAsync();
-        await using var proxy = FaultProxy.To(redis);
+        await using var proxy = FaultProxy.To(redis.Port);
         await using var cluster = await Cluster.StartAsync([proxy.Configuration], localTier: false, configure: o => o.OperationTimeout = TimeSpan.FromSeconds(5));
         var upstream = new Upstream();
         var get = Products(cluster, upstream);
@@ -180,7 +180,7 @@ public sealed class FaultTests
     public async Task NearThresholdRedis_LocalTierAnswersOnceTheLatencyBudgetIsSpent()
     {
         await using var redis = await RedisServer.StartAsync();
-        await using var proxy = FaultProxy.To(redis);
+        await using var proxy = FaultProxy.To(redis.Port);
         await using var cluster = await Cluster.StartAsync([proxy.Configuration], localTier: true, configure: o => o.OperationTimeout = TimeSpan.FromSeconds(5));
         var upstream = new Upstream();
         var get = Products(cluster, upstream);
@@ -199,7 +199,7 @@ public sealed class FaultTests
     public async Task Recovery_KeepsTheLocalTier_WhenRedisKeptItsData()
     {
         await using var redis = await RedisServer.StartAsync();
-        await using var proxy = FaultProxy.To(redis);
+        await using var proxy = FaultProxy.To(redis.Port);
         await using var cluster = await Cluster.StartAsync([proxy.Configuration], localTier: true, configure: o => o.OperationTimeout = DefaultTimeout);
         var upstream = new Upstream();
         var get = Products(cluster, upstream);
@@ -229,8 +229,8 @@ public sealed class FaultTests
     public async Task InvalidationOnAnotherInstanceDuringAnOutage_IsServedNoLongerThanTheStalenessBound()
     {
         await using var redis = await RedisServer.StartAsync();
-        await using var proxyA = FaultProxy.To(redis);
-        await using var proxyB = FaultProxy.To(redis);
+        await using var proxyA = FaultProxy.To(redis.Port);
+        await using var proxyB = FaultProxy.To(redis.Port);
         await using var cluster = await Cluster.StartAsync([proxyA.Configuration, proxyB.Configuration], localTier: true, configure: o => o.OperationTimeout = DefaultTimeout);
         var upstream = new Upstream();
         var get = Products(cluster, upstream);
@@ -256,7 +256,7 @@ public sealed class FaultTests
     public async Task QueuedInvalidation_ReachesOtherInstances_OnceItsInstanceReconnects()
     {
         await using var redis = await RedisServer.StartAsync();
-        await using var proxyA = FaultProxy.To(redis);
+        await using var proxyA = FaultProxy.To(redis.Port);
         await using var cluster = await Cluster.StartAsync([proxyA.Configuration, redis.Configuration], localTier: true, configure: o => o.OperationTimeout = DefaultTimeout);
         var upstream = new Upstream();
         var get = Products(cluster, upstream);
@@ -282,7 +282,7 @@ public sealed class FaultTests
     public async Task StrictTagUpdates_UpdateTagDuringAnOutage_FailsTheAction_AndIsNotAppliedHere()
     {
         await using var redis = await RedisServer.StartAsync();
-        await using var proxy = FaultProxy.To(redis);
+        await using var proxy = FaultProxy.To(redis.Port);
         await using var cluster = await Cluster.StartAsync([proxy.Configuration], localTier: true, configure: o =>
         {
             o.OperationTimeout = DefaultTimeout;

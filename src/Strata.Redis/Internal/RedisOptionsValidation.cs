@@ -52,7 +52,7 @@ internal static class RedisOptionsValidation
         }
         if (options.LocalCacheSize < 0)
         {
-            throw new ArgumentException($"{section}: LocalCacheSize is {options.LocalCacheSize}; it is a size in bytes: 0 (no local tier, the default) or more, e.g. 16777216 for 16 MB.", nameof(options));
+            throw new ArgumentException($"{section}: LocalCacheSize is {options.LocalCacheSize}; it is a size in bytes: 0 (no local tier) or more, e.g. 16777216 for 16 MiB (the default).", nameof(options));
         }
 
         if (options.MaxPendingTagUpdates < 0)

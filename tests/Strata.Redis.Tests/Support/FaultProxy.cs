@@ -50,8 +50,8 @@ public sealed class FaultProxy : IAsyncDisposable
         set => _blackHole = value;
     }
 
-    /// <summary>Starts a proxy to a redis-server on <paramref name="redis"/>.</summary>
-    public static FaultProxy To(RedisServer redis) => new(redis.Port);
+    /// <summary>Starts a proxy to the redis-server listening on <paramref name="port"/> (127.0.0.1).</summary>
+    public static FaultProxy To(int port) => new(port);
 
     /// <summary>Cuts every open connection (the handler sees a socket error and reconnects through the proxy).</summary>
     public void Cut()
