@@ -383,13 +383,13 @@ public sealed partial class RedisCacheHandler
 
     /// <summary>
     /// Takes a tag record read from Redis or a message, and, with the tag backplane on, hands it to the in-memory cache kinds
-    /// of this instance: their tag state then follows every instance's invalidations.
+    /// of this instance (unless a newer record is already known here): their tag state then follows every instance's
+    /// invalidations.
     /// </summary>
     private void Learn(string tag, TagRecord record)
     {
-        _tags.Merge(tag, record);
         var state = record.State;
-        if (_backplane.Length == 0 || state == default)
+        if (!_tags.Merge(tag, record) || _backplane.Length == 0 || state == default)
         {
             return;
         }

@@ -92,16 +92,16 @@ internal sealed class TagStates
 
     /// <summary>
     /// Takes a record read from the store or a message: the higher revision wins; a local (not yet written) record is kept
-    /// until the store's record says at least as much (its invalidation was written).
+    /// until the store's record says at least as much (its invalidation was written). Returns whether the record was taken.
     /// </summary>
-    public void Merge(string tag, TagRecord incoming)
+    public bool Merge(string tag, TagRecord incoming)
     {
         if (_records.Count >= MaxKnownTags)
         {
             _records.Clear();
         }
 
-        _records.AddOrUpdate(
+        return incoming == _records.AddOrUpdate(
             tag,
             static (_, record) => record,
             static (_, existing, record) => (existing.IsLocal && !Covers(record.State, existing.State)) || (!existing.IsLocal && existing.Revision > record.Revision) ? existing : record,
