@@ -26,7 +26,7 @@ public class HitLatencyBenchmarks
         _redis = LocalRedis.Start();
         _raw = ConnectionMultiplexer.Connect(_redis.Configuration);
         _database = _raw.GetDatabase();
-        _remote = new RedisCacheHandler(new RedisCacheHandlerOptions { Configuration = _redis.Configuration, KeyPrefix = "bench:" });
+        _remote = new RedisCacheHandler(new RedisCacheHandlerOptions { Configuration = _redis.Configuration, KeyPrefix = "bench:", LocalCacheSize = 0 });
         _tiered = new RedisCacheHandler(new RedisCacheHandlerOptions { Configuration = _redis.Configuration, KeyPrefix = "bench:", LocalCacheSize = 16 << 20 });
         _remote.ConnectAsync().GetAwaiter().GetResult();
         _tiered.ConnectAsync().GetAwaiter().GetResult();

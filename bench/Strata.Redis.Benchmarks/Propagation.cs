@@ -14,7 +14,7 @@ internal static class Propagation
     {
         using var redis = LocalRedis.Start();
         var prefix = "propagation:";
-        await using var a = new RedisCacheHandler(new RedisCacheHandlerOptions { Configuration = redis.Configuration, KeyPrefix = prefix });
+        await using var a = new RedisCacheHandler(new RedisCacheHandlerOptions { Configuration = redis.Configuration, KeyPrefix = prefix, LocalCacheSize = 0 });
         await using var b = new RedisCacheHandler(new RedisCacheHandlerOptions { Configuration = redis.Configuration, KeyPrefix = prefix, LocalCacheSize = 1 << 20 });
         await a.ConnectAsync();
         await b.ConnectAsync();

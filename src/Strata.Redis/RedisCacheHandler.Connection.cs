@@ -1,21 +1,29 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
+using Strata.Redis.Internal;
 
 namespace Strata.Redis;
 
 /// <summary>
-/// The connection and its health. Every Redis operation is bounded by <see cref="RedisCacheHandlerOptions.OperationTimeout"/>;
-/// the first failure of an outage marks Redis unavailable (one warning), after which operations are skipped until a
-/// background probe finds Redis answering again, writes the invalidations made meanwhile, forgets the local tier and the
-/// tag state this instance knew, resynchronizes and marks it available (one information message).
+/// The connection and its health, decided from Redis's own answers. Every Redis operation is bounded by
+/// <see cref="RedisCacheHandlerOptions.OperationTimeout"/>; a broken connection marks Redis unavailable at once, timeouts
+/// only when they form a run with no success for at least a second (<see cref="RedisHealth"/>): a reply spike or an
+/// instance too busy to notice a reply in time is not an outage. Unavailable, operations are skipped (one warning) until
+/// background probes, with backoff, find Redis answering within the operation timeout several times in a row; then the
+/// invalidations made meanwhile are written, tag state is reconciled from the change log (the local tier is kept unless
+/// Redis lost its data) and Redis is marked available (one information message).
 /// </summary>
 public sealed partial class RedisCacheHandler
 {
     private const int StateConnecting = 0;
     private const int StateAvailable = 1;
     private const int StateUnavailable = 2;
+    /// <summary>Probes that must answer within the operation timeout, in a row, before Redis is used again.</summary>
+    private const int ProbesToRecover = 3;
     private static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan MaxProbeInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan ProbeSpacing = TimeSpan.FromMilliseconds(50);
 
     private readonly RedisChannel _channel;
     private readonly Task _connecting;
@@ -27,6 +35,7 @@ public sealed partial class RedisCacheHandler
     private int _state;
     private int _recovering;
     private long _outageStarted;
+    private readonly RedisHealth _health = new();
 
     private IDatabase Database => _database ?? throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, CommandFlags.None, "The Redis cache handler is not connected yet.", null, CommandStatus.Unknown);
 
@@ -95,7 +104,7 @@ public sealed partial class RedisCacheHandler
             Exception? failure = null;
             while (!_disposed.IsCancellationRequested)
             {
-                if (connection.IsConnected && (failure = await TryBecomeAvailableAsync().ConfigureAwait(false)) is null)
+                if (connection.IsConnected && (failure = await ProbeAsync(_options.ConnectTimeout).ConfigureAwait(false) ?? (await TryBecomeAvailableAsync().ConfigureAwait(false)).Failure) is null)
                 {
                     break;
                 }
@@ -160,36 +169,47 @@ public sealed partial class RedisCacheHandler
     }
 
     /// <summary>
-    /// Subscribes, writes queued invalidations, forgets local state and resynchronizes; returns the failure, if Redis failed
-    /// meanwhile. These steps may take up to <see cref="RedisCacheHandlerOptions.ConnectTimeout"/> each (scripts are loaded, a
-    /// restarted server may be busy).
+    /// Subscribes, writes queued invalidations and reconciles tag state from the change log; returns the failure, if Redis
+    /// failed meanwhile. These steps may take up to <see cref="RedisCacheHandlerOptions.ConnectTimeout"/> each (scripts are
+    /// loaded, a restarted server may be busy); whether Redis answers in time was decided by the probes before.
     /// </summary>
-    private async Task<Exception?> TryBecomeAvailableAsync()
+    private async Task<(Exception? Failure, int Written, Reconciliation Reconciled)> TryBecomeAvailableAsync()
     {
         var timeout = _options.ConnectTimeout;
         try
         {
-            await Timed(Database.PingAsync(), timeout).ConfigureAwait(false);
             if (_subscription is null)
             {
                 _subscription = await Timed(_connection!.GetSubscriber().SubscribeAsync(_channel), timeout).ConfigureAwait(false);
                 _subscription.OnMessage(OnMessage);
             }
 
-            await ReplayTagUpdatesAsync(timeout).ConfigureAwait(false);
-            Forget(localTier: true);
-            Volatile.Write(ref _syncedVersion, 0);
-            await SyncTagsAsync(timeout).ConfigureAwait(false);
-            return null;
+            var written = await ReplayTagUpdatesAsync(timeout).ConfigureAwait(false);
+            var reconciled = await SyncTagsAsync(timeout).ConfigureAwait(false);
+            return (null, written, reconciled);
         }
         catch (Exception ex) when (!_disposed.IsCancellationRequested)
         {
-            return ex;
+            return (ex, 0, default);
         }
     }
 
     private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e) =>
         MarkUnavailable(e.Exception, $"{e.FailureType} on the {e.ConnectionType} connection to {e.EndPoint}");
+
+    /// <summary>
+    /// An operation failed. A broken connection is an outage at once; a timeout is one only when it extends a run of
+    /// failures that has lasted long enough (<see cref="RedisHealth"/>). The caller falls back either way.
+    /// </summary>
+    private void OnFailure(Exception exception)
+    {
+        if (exception is TimeoutException && !_health.Failed())
+        {
+            return;
+        }
+
+        MarkUnavailable(exception);
+    }
 
     private void MarkUnavailable(Exception? exception, string? reason = null)
     {
@@ -200,7 +220,14 @@ public sealed partial class RedisCacheHandler
         }
 
         Interlocked.Exchange(ref _outageStarted, Stopwatch.GetTimestamp());
-        LogUnavailable(Name, reason ?? exception?.Message ?? "no answer", _local is null ? "running the function" : "the local tier, or running the function", exception);
+        LogUnavailable(
+            Name,
+            reason ?? exception?.Message ?? "no answer",
+            _local is null ? "running the function" : $"the local tier (entries confirmed current within the last {_options.MaxStalenessDuringOutage.TotalSeconds:0.#} s), or running the function",
+            _options.TagUpdatesDuringOutage == TagUpdatesDuringOutage.Fail
+                ? "tag invalidations fail (TagUpdatesDuringOutage is Fail)"
+                : "tag invalidations are applied here and written to Redis when it returns; other instances see them only then",
+            exception);
         StartRecovery();
     }
 
@@ -214,15 +241,21 @@ public sealed partial class RedisCacheHandler
         _ = Task.Run(RecoverAsync);
     }
 
+    /// <summary>
+    /// Probes Redis until it answers within the operation timeout <see cref="ProbesToRecover"/> times in a row (waiting
+    /// longer after each failed probe, up to a second), then writes queued invalidations, reconciles and marks it available.
+    /// </summary>
     private async Task RecoverAsync()
     {
         try
         {
+            var wait = ProbeInterval;
+            var answered = 0;
             while (!_disposed.IsCancellationRequested && Volatile.Read(ref _state) == StateUnavailable)
             {
                 try
                 {
-                    await Task.Delay(ProbeInterval, _disposed.Token).ConfigureAwait(false);
+                    await Task.Delay(answered > 0 ? ProbeSpacing : wait, _disposed.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
@@ -241,14 +274,29 @@ public sealed partial class RedisCacheHandler
                     }
                 }
 
-                if (_connection is not { IsConnected: true } || await TryBecomeAvailableAsync().ConfigureAwait(false) is not null)
+                if (_connection is not { IsConnected: true } || await ProbeAsync(_options.OperationTimeout).ConfigureAwait(false) is not null)
                 {
+                    answered = 0;
+                    wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, MaxProbeInterval.Ticks));
+                    continue;
+                }
+
+                if (++answered < ProbesToRecover)
+                {
+                    continue;
+                }
+
+                answered = 0;
+                var (failure, written, reconciled) = await TryBecomeAvailableAsync().ConfigureAwait(false);
+                if (failure is not null)
+                {
+                    wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, MaxProbeInterval.Ticks));
                     continue;
                 }
 
                 if (Interlocked.CompareExchange(ref _state, StateAvailable, StateUnavailable) == StateUnavailable)
                 {
-                    LogRecovered(Name, Stopwatch.GetElapsedTime(Interlocked.Read(ref _outageStarted)).TotalSeconds);
+                    LogRecovered(Name, Stopwatch.GetElapsedTime(Interlocked.Read(ref _outageStarted)).TotalSeconds, written, Describe(reconciled));
                 }
             }
         }
@@ -262,14 +310,54 @@ public sealed partial class RedisCacheHandler
         }
     }
 
-    private Task<T> Timed<T>(Task<T> operation, TimeSpan? timeout = null) => operation.WaitAsync(timeout ?? _options.OperationTimeout, _disposed.Token);
+    /// <summary>One PING within <paramref name="timeout"/>; the failure, or <see langword="null"/> when Redis answered.</summary>
+    private async Task<Exception?> ProbeAsync(TimeSpan timeout)
+    {
+        try
+        {
+            await Timed(Database.PingAsync(), timeout).ConfigureAwait(false);
+            return null;
+        }
+        catch (Exception ex) when (IsOutage(ex) && !_disposed.IsCancellationRequested)
+        {
+            return ex;
+        }
+    }
+
+    private static string Describe(Reconciliation reconciled) => reconciled switch
+    {
+        Reconciliation.DataLost => "Redis lost its data, so the local tier and tag state were dropped",
+        Reconciliation.TagsReread => "too many tags changed meanwhile to replay, so tag state is read again (the local tier is kept, and checked against it)",
+        _ => "tag changes made meanwhile were read from the change log (the local tier and tag state are kept)",
+    };
+
+    /// <summary>
+    /// Waits for a Redis operation at most <paramref name="timeout"/> (the operation timeout by default). An operation that
+    /// has completed by the time the timeout is noticed counts as answered: on a saturated instance the timer can run late,
+    /// and what measures Redis is whether it answered, not how long this instance took to look.
+    /// </summary>
+    private async Task<T> Timed<T>(Task<T> operation, TimeSpan? timeout = null)
+    {
+        T result;
+        try
+        {
+            result = await operation.WaitAsync(timeout ?? _options.OperationTimeout, _disposed.Token).ConfigureAwait(false);
+        }
+        catch (TimeoutException) when (operation.IsCompletedSuccessfully)
+        {
+            result = operation.Result;
+        }
+
+        _health.Succeeded();
+        return result;
+    }
 
     private static bool IsOutage(Exception exception) =>
         exception is RedisException or TimeoutException or ObjectDisposedException;
 
-    [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Redis is unavailable for the \"{Handler}\" cache handler ({Reason}). Until it recovers, requests are served from {Fallback}; tag invalidations are applied here and written to Redis when it returns. This is logged once per outage.")]
-    private partial void LogUnavailable(string handler, string reason, string fallback, Exception? exception);
+    [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Redis is unavailable for the \"{Handler}\" cache handler ({Reason}). Until it recovers, requests are served from {Fallback}; {TagUpdates}. This is logged once per outage.")]
+    private partial void LogUnavailable(string handler, string reason, string fallback, string tagUpdates, Exception? exception);
 
-    [LoggerMessage(EventId = 102, Level = LogLevel.Information, Message = "Redis is available again for the \"{Handler}\" cache handler after {Seconds:0.0} s; invalidations made meanwhile were written and tag state was read again.")]
-    private partial void LogRecovered(string handler, double seconds);
+    [LoggerMessage(EventId = 102, Level = LogLevel.Information, Message = "Redis is available again for the \"{Handler}\" cache handler after {Seconds:0.0} s; {Written} tag invalidation(s) made here meanwhile were written to it, and {Reconciled}.")]
+    private partial void LogRecovered(string handler, double seconds, int written, string reconciled);
 }

@@ -55,7 +55,7 @@ public sealed partial class RedisCacheHandler
         }
         catch (Exception ex) when (IsOutage(ex))
         {
-            MarkUnavailable(ex);
+            OnFailure(ex);
             return true;
         }
     }
@@ -103,7 +103,7 @@ public sealed partial class RedisCacheHandler
                 }
                 catch (Exception ex) when (IsOutage(ex))
                 {
-                    MarkUnavailable(ex);
+                    OnFailure(ex);
                     return null;
                 }
 
@@ -201,7 +201,7 @@ public sealed partial class RedisCacheHandler
         }
         catch (Exception ex) when (IsOutage(ex))
         {
-            MarkUnavailable(ex);
+            OnFailure(ex);
         }
     }
 

@@ -20,9 +20,32 @@ public sealed partial class RedisCacheHandler
     private readonly TagKeys _tagKeys;
     private readonly ConcurrentQueue<PendingTagUpdate> _pendingTagUpdates = new();
     private int _pendingTagUpdateCount;
+    private readonly Lock _tagCheckGate = new();
+    private readonly SemaphoreSlim _replaying = new(1, 1);
     private long _syncedVersion;
     private string? _epoch;
     private long _lastSyncTimestamp;
+    private long _confirmedAt;
+    private long _tagChecksStarted;
+    private long _currentTagCheckNumber;
+    private Task<bool> _currentTagCheck = Task.FromResult(true);
+    private int _flushing;
+    private MemoryCacheHandler[] _backplane = [];
+
+    /// <summary>
+    /// The newest tag check started by <see cref="RefreshTagsAsync"/>: <see langword="true"/> when it confirmed tag state (or
+    /// none was needed), <see langword="false"/> when Redis did not answer it. Reads wait for it.
+    /// </summary>
+    private Task<bool> CurrentTagCheck
+    {
+        get
+        {
+            lock (_tagCheckGate)
+            {
+                return _currentTagCheck;
+            }
+        }
+    }
 
     /// <summary>Drops every message (tests use it to stand for messages lost on the way).</summary>
     internal bool IgnoreMessages { get; set; }
@@ -31,26 +54,48 @@ public sealed partial class RedisCacheHandler
     internal event Action<string>? TagMessageApplied;
 
     /// <inheritdoc />
-    public async ValueTask RefreshTagsAsync(CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// Starts the check and returns: reads of this handler wait for it, so the entry a read asks for travels in the same round
+    /// trip as the check. A read that starts after this call waits for this check or a later one.
+    /// </remarks>
+    public ValueTask RefreshTagsAsync(CancellationToken cancellationToken = default)
     {
         if (!IsAvailable)
         {
-            return;
+            return default;
         }
 
         var interval = _options.TagRefreshInterval;
         if (interval > TimeSpan.Zero && Stopwatch.GetElapsedTime(Volatile.Read(ref _lastSyncTimestamp)) < interval)
         {
-            return;
+            return default;
         }
 
+        var number = Interlocked.Increment(ref _tagChecksStarted);
+        var check = CheckTagsAsync();
+        lock (_tagCheckGate)
+        {
+            if (number > _currentTagCheckNumber)
+            {
+                _currentTagCheckNumber = number;
+                _currentTagCheck = check;
+            }
+        }
+
+        return default;
+    }
+
+    private async Task<bool> CheckTagsAsync()
+    {
         try
         {
             await SyncTagsAsync().ConfigureAwait(false);
+            return true;
         }
         catch (Exception ex) when (IsOutage(ex))
         {
-            MarkUnavailable(ex);
+            OnFailure(ex);
+            return false;
         }
     }
 
@@ -58,6 +103,7 @@ public sealed partial class RedisCacheHandler
     public async ValueTask<long> GetExpirationAsync(IReadOnlyList<string> tags, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tags);
+        await CurrentTagCheck.ConfigureAwait(false);
         var now = Now;
         if (_tags.TryGetExpiration(tags, now, out var expiration))
         {
@@ -83,7 +129,7 @@ public sealed partial class RedisCacheHandler
         }
 
         var at = Now;
-        if (IsAvailable)
+        if (IsAvailable && _pendingTagUpdates.IsEmpty)
         {
             try
             {
@@ -92,21 +138,84 @@ public sealed partial class RedisCacheHandler
             }
             catch (Exception ex) when (IsOutage(ex))
             {
-                MarkUnavailable(ex);
+                OnFailure(ex);
+                if (_options.TagUpdatesDuringOutage == TagUpdatesDuringOutage.Fail)
+                {
+                    throw Unwritten(tags, ex);
+                }
             }
         }
+        else if (_options.TagUpdatesDuringOutage == TagUpdatesDuringOutage.Fail && !IsAvailable)
+        {
+            throw Unwritten(tags, null);
+        }
 
-        // Redis is unreachable: apply here now, write it when Redis returns.
+        // Redis did not answer (or earlier invalidations still wait, and order matters): apply here now, write it later.
         foreach (var tag in tags)
         {
             _tags.ApplyLocally(tag, durations, at);
         }
 
         _pendingTagUpdates.Enqueue(new PendingTagUpdate(tags.ToArray(), durations, at));
+        LogTagUpdateQueued(Name, string.Join(", ", tags));
         if (Interlocked.Increment(ref _pendingTagUpdateCount) > _options.MaxPendingTagUpdates && _pendingTagUpdates.TryDequeue(out var dropped))
         {
             Interlocked.Decrement(ref _pendingTagUpdateCount);
             LogTagUpdateDropped(Name, string.Join(", ", dropped.Tags), _options.MaxPendingTagUpdates);
+        }
+
+        if (IsAvailable)
+        {
+            StartFlush(); // not an outage (yet): retry in the background, with backoff
+        }
+    }
+
+    private RedisUnavailableException Unwritten(IReadOnlyList<string> tags, Exception? cause)
+    {
+        var what = cause is TimeoutException
+            ? $"Redis did not confirm the invalidation of the tags [{string.Join(", ", tags)}] within OperationTimeout ({_options.OperationTimeout.TotalMilliseconds:0} ms), so it may or may not have been made"
+            : $"Redis is unavailable, so the invalidation of the tags [{string.Join(", ", tags)}] was not made";
+        var message = $"The \"{Name}\" Redis cache handler: {what}, and TagUpdatesDuringOutage is Fail. Retry the action when Redis is back " +
+            "(an invalidation made twice does no harm), or set TagUpdatesDuringOutage to Queue to apply invalidations on this instance at once " +
+            "and write them to Redis when it returns.";
+        return cause is null ? new RedisUnavailableException(message) : new RedisUnavailableException(message, cause);
+    }
+
+    /// <summary>Writes queued invalidations while Redis is available, retrying with backoff; an outage hands them to the recovery.</summary>
+    private void StartFlush()
+    {
+        if (Interlocked.CompareExchange(ref _flushing, 1, 0) == 0)
+        {
+            _ = Task.Run(FlushAsync);
+        }
+    }
+
+    private async Task FlushAsync()
+    {
+        try
+        {
+            var wait = ProbeInterval;
+            while (!_disposed.IsCancellationRequested && IsAvailable && !_pendingTagUpdates.IsEmpty)
+            {
+                try
+                {
+                    await ReplayTagUpdatesAsync(_options.OperationTimeout).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (IsOutage(ex))
+                {
+                    OnFailure(ex);
+                    await Task.Delay(wait, _disposed.Token).ConfigureAwait(false);
+                    wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, MaxProbeInterval.Ticks));
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_disposed.IsCancellationRequested)
+        {
+            // disposed
+        }
+        finally
+        {
+            Volatile.Write(ref _flushing, 0);
         }
     }
 
@@ -135,7 +244,7 @@ public sealed partial class RedisCacheHandler
         var revision = (long)result[0];
         for (var i = 0; i < tags.Count; i++)
         {
-            _tags.Merge(tags[i], TagRecord.Parse(((string?)result[1 + i]).AsSpan()));
+            Learn(tags[i], TagRecord.Parse(((string?)result[1 + i]).AsSpan()));
         }
 
         AdvanceVersion(revision);
@@ -161,7 +270,7 @@ public sealed partial class RedisCacheHandler
         }
         catch (Exception ex) when (IsOutage(ex))
         {
-            MarkUnavailable(ex);
+            OnFailure(ex);
             return false;
         }
     }
@@ -177,16 +286,18 @@ public sealed partial class RedisCacheHandler
         var values = await Timed(Database.StringGetAsync(keys), timeout).ConfigureAwait(false);
         for (var i = 0; i < tags.Count; i++)
         {
-            _tags.Merge(tags[i], values[i].IsNull ? TagRecord.None : TagRecord.Parse(((string?)values[i]).AsSpan()));
+            Learn(tags[i], values[i].IsNull ? TagRecord.None : TagRecord.Parse(((string?)values[i]).AsSpan()));
         }
     }
 
     /// <summary>
     /// Catches up with tag changes this instance may have missed: asks Redis for the current version and the tags changed
-    /// since the one seen last, and reads those again (or forgets every tag when too much changed or Redis lost its data).
+    /// since the one seen last, and reads those again (or forgets every tag when too much changed, and the local tier too
+    /// when Redis lost its data). Tag state is then confirmed as of the start of the check.
     /// </summary>
-    private async Task SyncTagsAsync(TimeSpan? timeout = null)
+    private async Task<Reconciliation> SyncTagsAsync(TimeSpan? timeout = null)
     {
+        var started = Now;
         var since = Volatile.Read(ref _syncedVersion);
         var keys = new RedisKey[] { _tagKeys.Version, _tagKeys.Changes, _tagKeys.Trimmed, _tagKeys.Epoch };
         var args = new RedisValue[] { since, Guid.NewGuid().ToString("N") };
@@ -194,14 +305,17 @@ public sealed partial class RedisCacheHandler
         Volatile.Write(ref _lastSyncTimestamp, Stopwatch.GetTimestamp());
         var epoch = (string)result[0]!;
         var version = (long)result[1];
+        var reconciled = Reconciliation.ChangeLog;
         if (_epoch is not null && epoch != _epoch)
         {
             // Redis lost its data (a restart without persistence): nothing known here about tags or entries can be trusted.
             Forget(localTier: true);
+            reconciled = Reconciliation.DataLost;
         }
         else if (result.Length > 2 && (string?)result[2] == "full")
         {
             Forget(localTier: version < since);
+            reconciled = version < since ? Reconciliation.DataLost : Reconciliation.TagsReread;
         }
         else if (result.Length > 3)
         {
@@ -216,6 +330,17 @@ public sealed partial class RedisCacheHandler
 
         _epoch = epoch;
         Interlocked.Exchange(ref _syncedVersion, version);
+        InterlockedMax(ref _confirmedAt, started);
+        return reconciled;
+    }
+
+    private static void InterlockedMax(ref long location, long value)
+    {
+        var seen = Volatile.Read(ref location);
+        while (value > seen && Interlocked.CompareExchange(ref location, value, seen) is var found && found != seen)
+        {
+            seen = found;
+        }
     }
 
     /// <summary>Forgets what this instance knows about tags (and, if asked, the entries of the local tier).</summary>
@@ -228,18 +353,64 @@ public sealed partial class RedisCacheHandler
         }
     }
 
-    /// <summary>Writes the invalidations made while Redis was unreachable, in order, with the times they were made.</summary>
-    private async Task ReplayTagUpdatesAsync(TimeSpan timeout)
+    /// <summary>
+    /// Writes the invalidations made while Redis was unreachable, in order, with the times they were made; returns how many.
+    /// One writer at a time (the recovery, or a background retry), so that each is written once and none is skipped.
+    /// </summary>
+    private async Task<int> ReplayTagUpdatesAsync(TimeSpan timeout)
     {
-        while (_pendingTagUpdates.TryPeek(out var update))
+        await _replaying.WaitAsync(_disposed.Token).ConfigureAwait(false);
+        try
         {
-            await WriteTagUpdateAsync(update.Tags, update.Durations, update.At, timeout).ConfigureAwait(false);
-            if (_pendingTagUpdates.TryDequeue(out _))
+            var written = 0;
+            while (_pendingTagUpdates.TryPeek(out var update))
             {
-                Interlocked.Decrement(ref _pendingTagUpdateCount);
+                await WriteTagUpdateAsync(update.Tags, update.Durations, update.At, timeout).ConfigureAwait(false);
+                if (_pendingTagUpdates.TryDequeue(out _))
+                {
+                    Interlocked.Decrement(ref _pendingTagUpdateCount);
+                    written++;
+                }
+            }
+
+            return written;
+        }
+        finally
+        {
+            _replaying.Release();
+        }
+    }
+
+    /// <summary>
+    /// Takes a tag record read from Redis or a message, and, with the tag backplane on, hands it to the in-memory cache kinds
+    /// of this instance (unless a newer record is already known here): their tag state then follows every instance's
+    /// invalidations.
+    /// </summary>
+    private void Learn(string tag, TagRecord record)
+    {
+        var state = record.State;
+        if (!_tags.Merge(tag, record) || _backplane.Length == 0 || state == default)
+        {
+            return;
+        }
+
+        string[] tags = [tag];
+        foreach (var memory in _backplane)
+        {
+            if (state.Expired is { } expired)
+            {
+                memory.Tags.Update(tags, null, expired);
+            }
+
+            if (state.Stale is { } stale)
+            {
+                memory.Tags.Update(tags, new TagDurations(state.ExpiresAt is { } until ? (until - stale) / 1000.0 : null), stale);
             }
         }
     }
+
+    /// <summary>Makes this handler the tag backplane of an instance's in-memory cache kinds (see <see cref="RedisCacheHandlerOptions.TagBackplane"/>).</summary>
+    internal void AttachBackplane(MemoryCacheHandler[] handlers) => _backplane = handlers;
 
     private void AdvanceVersion(long revision)
     {
@@ -271,7 +442,7 @@ public sealed partial class RedisCacheHandler
 
                 var record = TagRecord.Parse(body[..end]);
                 var tag = body[(end + 1)..].ToString();
-                _tags.Merge(tag, record);
+                Learn(tag, record);
                 AdvanceVersion(record.Revision);
                 TagMessageApplied?.Invoke(tag);
                 break;
@@ -311,6 +482,22 @@ public sealed partial class RedisCacheHandler
 
     [LoggerMessage(EventId = 105, Level = LogLevel.Warning, Message = "The \"{Handler}\" Redis cache handler holds more than {Max} tag invalidations made while Redis is unreachable; the oldest one ([{Tags}]) is dropped and will not reach other instances. Raise MaxPendingTagUpdates if outages with this many invalidations are expected.")]
     private partial void LogTagUpdateDropped(string handler, string tags, int max);
+
+    [LoggerMessage(EventId = 106, Level = LogLevel.Warning, Message = "The \"{Handler}\" Redis cache handler could not write the invalidation of the tags [{Tags}] to Redis: it applies on this instance now and is written, with its original time, when Redis answers again; until then other instances do not see it.")]
+    private partial void LogTagUpdateQueued(string handler, string tags);
+
+    /// <summary>How tag state was reconciled with Redis after an outage.</summary>
+    private enum Reconciliation
+    {
+        /// <summary>From the change log: what changed meanwhile was read again; the rest, and the local tier, kept.</summary>
+        ChangeLog,
+
+        /// <summary>Too much changed to replay: every tag is read again on demand; the local tier is kept and checked against them.</summary>
+        TagsReread,
+
+        /// <summary>Redis lost its data: tag state and the local tier were dropped.</summary>
+        DataLost,
+    }
 
     private sealed record PendingTagUpdate(string[] Tags, TagDurations? Durations, long At);
 

@@ -26,10 +26,13 @@ namespace Strata.Redis;
 /// passes. A stale entry is refreshed in the background by one instance of the cluster (see <see cref="ICacheRefreshCoordinator"/>).
 /// </para>
 /// <para>
-/// When Redis is unreachable or slower than <see cref="RedisCacheHandlerOptions.OperationTimeout"/>, reads fall back to the
-/// local tier or miss (the function runs), writes stay local, invalidations are applied locally and written to Redis when
-/// it returns. One warning is logged per outage and one information message on recovery; after recovery the local tier and
-/// the tag state this instance knew are dropped and read again from Redis.
+/// When Redis does not answer (see <see cref="RedisCacheHandlerOptions.OperationTimeout"/>; a run of failures lasting a
+/// second, or a broken connection, is an outage), reads fall back to the local tier, for entries confirmed current within
+/// <see cref="RedisCacheHandlerOptions.MaxStalenessDuringOutage"/>, or miss (the function runs); writes stay local;
+/// invalidations are applied locally and written to Redis when it returns (or fail, see
+/// <see cref="RedisCacheHandlerOptions.TagUpdatesDuringOutage"/>). One warning is logged per outage and one information
+/// message on recovery; the local tier and tag state are kept across a recovery and reconciled from Redis's change log,
+/// unless Redis lost its data.
 /// </para>
 /// </remarks>
 public sealed partial class RedisCacheHandler : ICacheHandler, ICacheRefreshCoordinator, IAsyncDisposable
@@ -90,15 +93,18 @@ public sealed partial class RedisCacheHandler : ICacheHandler, ICacheRefreshCoor
 
     private long Now => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
+    internal RedisCacheHandlerOptions Options => _options;
+
     /// <inheritdoc />
     public ValueTask<CacheEntry?> GetAsync(CacheKey key, IReadOnlyList<string> softTags, CancellationToken cancellationToken = default)
     {
-        if ((_pendingSets.IsEmpty || !_pendingSets.ContainsKey(key)) && TryGetFreshLocal(key, out var local))
+        var check = CurrentTagCheck;
+        if (check.IsCompleted && (_pendingSets.IsEmpty || !_pendingSets.ContainsKey(key)) && TryGetFreshLocal(key, confirmed: check.Result, out var local))
         {
             return new ValueTask<CacheEntry?>(local);
         }
 
-        return new ValueTask<CacheEntry?>(GetCoreAsync(key));
+        return new ValueTask<CacheEntry?>(GetCoreAsync(key, check));
     }
 
     /// <inheritdoc />
@@ -113,8 +119,11 @@ public sealed partial class RedisCacheHandler : ICacheHandler, ICacheRefreshCoor
     /// <returns>A task that completes when the first attempt is over.</returns>
     public Task ConnectAsync(CancellationToken cancellationToken = default) => _ready.Task.WaitAsync(cancellationToken);
 
-    /// <summary>Fresh entries of the local tier are served without a round trip (when their tags are known to be valid).</summary>
-    private bool TryGetFreshLocal(CacheKey key, out CacheEntry? entry)
+    /// <summary>
+    /// Fresh entries of the local tier are served without a round trip when their tags are known to be valid, and, unless
+    /// the tag state is <paramref name="confirmed"/> by a healthy Redis, only within the staleness bound.
+    /// </summary>
+    private bool TryGetFreshLocal(CacheKey key, bool confirmed, out CacheEntry? entry)
     {
         entry = null;
         if (_local is null)
@@ -129,7 +138,7 @@ public sealed partial class RedisCacheHandler : ICacheHandler, ICacheRefreshCoor
         }
 
         var now = Now;
-        if (now > candidate.StaleAt || !_tags.TryEvaluate(candidate, now, out var verdict) || verdict != TagVerdict.Valid)
+        if (now > candidate.StaleAt || !TryJudgeLocal(candidate, confirmed && IsAvailable, now, out var verdict) || verdict != TagVerdict.Valid)
         {
             return false;
         }
@@ -138,31 +147,77 @@ public sealed partial class RedisCacheHandler : ICacheHandler, ICacheRefreshCoor
         return true;
     }
 
-    private async Task<CacheEntry?> GetCoreAsync(CacheKey key)
+    /// <summary>
+    /// Checks a local-tier entry's tags without asking Redis. With tag state <paramref name="confirmed"/>, every tag must be
+    /// known. Without (an outage, or a tag check Redis did not answer), the staleness bound applies: an entry made within
+    /// <see cref="RedisCacheHandlerOptions.MaxStalenessDuringOutage"/> was current then, so only invalidations known here
+    /// count (tags never read do not matter: what they say is older than the entry, or unknowable anyway); an older entry
+    /// needs every tag known and tag state confirmed by Redis within the bound. Otherwise it is not served.
+    /// </summary>
+    private bool TryJudgeLocal(CacheEntry entry, bool confirmed, long now, out TagVerdict verdict)
+    {
+        if (confirmed)
+        {
+            return _tags.TryEvaluate(entry, now, out verdict);
+        }
+
+        var bound = (long)_options.MaxStalenessDuringOutage.TotalMilliseconds;
+        if (now - entry.Timestamp <= bound)
+        {
+            return _tags.TryEvaluate(entry, now, out verdict, unknownIsValid: true);
+        }
+
+        verdict = default;
+        return now - Volatile.Read(ref _confirmedAt) <= bound && _tags.TryEvaluate(entry, now, out verdict);
+    }
+
+    /// <summary>
+    /// The read: the entry is asked for in the same round trip as the request's tag check (both are in flight together), unless
+    /// a fresh local-tier entry may answer; that one answers once <see cref="RedisCacheHandlerOptions.LatencyBudget"/> is spent
+    /// waiting for the tag check, which goes on in the background. Without a confirmed tag check (Redis unavailable, or the
+    /// check failed) only local-tier entries within the staleness bound are served, else the function runs.
+    /// </summary>
+    private async Task<CacheEntry?> GetCoreAsync(CacheKey key, Task<bool> check)
     {
         if (_pendingSets.TryGetValue(key, out var pending))
         {
             await pending.ConfigureAwait(false);
         }
 
-        CacheEntry? fallback = null;
-        if (_local is not null && await _local.GetAsync(key, NoTags).ConfigureAwait(false) is { } local)
+        var local = _local is null ? null : await _local.GetAsync(key, NoTags).ConfigureAwait(false);
+        var freshLocal = local is not null && Now <= local.StaleAt;
+        var read = freshLocal || !IsAvailable ? null : ReadRawAsync(key);
+        if (!check.IsCompleted && freshLocal)
         {
-            var (usable, result) = await EvaluateAsync(local).ConfigureAwait(false);
-            if (usable && !IsStale(result!))
+            if (await Task.WhenAny(check, Task.Delay(_options.LatencyBudget)).ConfigureAwait(false) != check && TryGetFreshLocal(key, confirmed: false, out var early))
             {
-                return result;
+                return early;
             }
-
-            fallback = usable ? result : null;
         }
 
-        if (!IsAvailable)
+        var confirmed = await check.ConfigureAwait(false) && IsAvailable;
+        CacheEntry? fallback = null;
+        if (local is not null)
+        {
+            var (usable, result) = confirmed ? await EvaluateAsync(local).ConfigureAwait(false) : JudgeUnconfirmed(local);
+            if (usable)
+            {
+                if (!IsStale(result!))
+                {
+                    return result;
+                }
+
+                fallback = result;
+            }
+        }
+
+        if (!confirmed)
         {
             return fallback;
         }
 
-        var stored = await ReadAsync(key).ConfigureAwait(false);
+        var (answered, bytes) = await (read ?? ReadRawAsync(key)).ConfigureAwait(false);
+        var stored = await DecodeAsync(key, bytes).ConfigureAwait(false);
         if (stored.Entry is { } entry && (fallback is null || entry.Timestamp >= fallback.Timestamp))
         {
             if (_local is not null)
@@ -173,7 +228,7 @@ public sealed partial class RedisCacheHandler : ICacheHandler, ICacheRefreshCoor
             return entry;
         }
 
-        if (fallback is not null || !IsAvailable)
+        if (fallback is not null || !answered || !IsAvailable)
         {
             return fallback;
         }
@@ -182,19 +237,25 @@ public sealed partial class RedisCacheHandler : ICacheHandler, ICacheRefreshCoor
     }
 
     /// <summary>Reads and checks the stored entry of a key: the entry as the engine should see it, and as stored.</summary>
-    private async Task<(CacheEntry? Entry, CacheEntry? Raw)> ReadAsync(CacheKey key)
+    private async Task<(CacheEntry? Entry, CacheEntry? Raw)> ReadAsync(CacheKey key) =>
+        await DecodeAsync(key, (await ReadRawAsync(key).ConfigureAwait(false)).Bytes).ConfigureAwait(false);
+
+    /// <summary>The stored bytes of a key; <c>Answered</c> is <see langword="false"/> when Redis did not answer (the failure is counted).</summary>
+    private async Task<(bool Answered, byte[]? Bytes)> ReadRawAsync(CacheKey key)
     {
-        byte[]? bytes;
         try
         {
-            bytes = (byte[]?)await Timed(Database.StringGetAsync(EntryKey(key))).ConfigureAwait(false);
+            return (true, (byte[]?)await Timed(Database.StringGetAsync(EntryKey(key))).ConfigureAwait(false));
         }
         catch (Exception ex) when (IsOutage(ex))
         {
-            MarkUnavailable(ex);
+            OnFailure(ex);
             return default;
         }
+    }
 
+    private async Task<(CacheEntry? Entry, CacheEntry? Raw)> DecodeAsync(CacheKey key, byte[]? bytes)
+    {
         if (bytes is null)
         {
             return default;
@@ -221,7 +282,7 @@ public sealed partial class RedisCacheHandler : ICacheHandler, ICacheRefreshCoor
     private async ValueTask<(bool Usable, CacheEntry? Entry)> EvaluateAsync(CacheEntry entry)
     {
         var now = Now;
-        if (entry.ExpireAt != long.MaxValue && now > entry.ExpireAt && now - entry.ExpireAt > _failSafeWindowMs)
+        if (PastRetention(entry, now))
         {
             return (false, null);
         }
@@ -234,13 +295,26 @@ public sealed partial class RedisCacheHandler : ICacheHandler, ICacheRefreshCoor
             }
         }
 
-        return verdict switch
-        {
-            TagVerdict.Expired => (false, null),
-            TagVerdict.Stale => (true, entry.WithRevalidate(-1)),
-            _ => (true, entry),
-        };
+        return Usable(entry, verdict);
     }
+
+    /// <summary>Checks a local-tier entry when Redis cannot confirm tag state (see <see cref="TryJudgeLocal"/>).</summary>
+    private (bool Usable, CacheEntry? Entry) JudgeUnconfirmed(CacheEntry entry)
+    {
+        var now = Now;
+        return !PastRetention(entry, now) && TryJudgeLocal(entry, confirmed: false, now, out var verdict) ? Usable(entry, verdict) : (false, null);
+    }
+
+    /// <summary>Past its expiry plus the fail-safe window.</summary>
+    private bool PastRetention(CacheEntry entry, long now) =>
+        entry.ExpireAt != long.MaxValue && now > entry.ExpireAt && now - entry.ExpireAt > _failSafeWindowMs;
+
+    private static (bool Usable, CacheEntry? Entry) Usable(CacheEntry entry, TagVerdict verdict) => verdict switch
+    {
+        TagVerdict.Expired => (false, null),
+        TagVerdict.Stale => (true, entry.WithRevalidate(-1)),
+        _ => (true, entry),
+    };
 
     private async Task SetCoreAsync(CacheKey key, Task<CacheEntry> pendingEntry)
     {
@@ -278,6 +352,10 @@ public sealed partial class RedisCacheHandler : ICacheHandler, ICacheRefreshCoor
             }
 
             await StoreAsync(key, bytes, TimeToLive(entry)).ConfigureAwait(false);
+            if (_local is not null)
+            {
+                await LoadTagsAsync(entry.Tags).ConfigureAwait(false); // so that the local tier can serve it without a round trip
+            }
         }
         finally
         {
@@ -307,7 +385,7 @@ public sealed partial class RedisCacheHandler : ICacheHandler, ICacheRefreshCoor
         }
         catch (Exception ex) when (IsOutage(ex))
         {
-            MarkUnavailable(ex);
+            OnFailure(ex);
         }
     }
 

@@ -49,14 +49,17 @@ public sealed class RedisCacheHandlerOptions
 
     /// <summary>
     /// The budget in bytes of the in-memory tier in front of Redis: fresh entries this instance has read or written are
-    /// served from process memory without a round trip, and tag invalidations from any instance reach it through pub/sub.
-    /// Default 0 (off: every read goes to Redis).
+    /// served from process memory once the request's tag check confirms their tags (no entry round trip), and during an
+    /// outage within <see cref="MaxStalenessDuringOutage"/>, instead of every read running the function. Tag invalidations
+    /// from any instance reach it through pub/sub. 0 turns it off (every read goes to Redis). Default 16 MiB.
     /// </summary>
-    public long LocalCacheSize { get; set; }
+    public long LocalCacheSize { get; set; } = RedisDefaults.LocalCacheSizeBytes;
 
     /// <summary>
-    /// How long one Redis operation may take before the handler treats Redis as unavailable and falls back (to the local
-    /// tier, or to running the function). Default 250 milliseconds.
+    /// How long one Redis operation may take before the request falls back (to the local tier, or to running the
+    /// function). One slow answer is not an outage: Redis is marked unavailable when its operations keep failing for a
+    /// second with no success between them, or its connection breaks; it is used again once it answers within this
+    /// timeout three probes in a row. Default 250 milliseconds.
     /// </summary>
     public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromMilliseconds(RedisDefaults.OperationTimeoutMilliseconds);
 
@@ -94,6 +97,73 @@ public sealed class RedisCacheHandlerOptions
     /// the oldest are dropped with a warning. Default 10000.
     /// </summary>
     public int MaxPendingTagUpdates { get; set; } = RedisDefaults.MaxPendingTagUpdates;
+
+    /// <summary>
+    /// How long a read waits for Redis before the local tier answers, when it holds a usable entry for the key (its tags
+    /// known to be valid); the Redis read then completes in the background and refreshes the local tier. Without such an
+    /// entry a read waits up to <see cref="OperationTimeout"/>. Default 100 milliseconds.
+    /// </summary>
+    public TimeSpan LatencyBudget { get; set; } = TimeSpan.FromMilliseconds(RedisDefaults.LatencyBudgetMilliseconds);
+
+    /// <summary>
+    /// During an outage an instance cannot learn of invalidations made on other instances: it serves local-tier entries
+    /// only until this long after it last confirmed its tag state with Redis, then runs the function instead. This bounds
+    /// how long another instance's invalidation may go unseen here. <see cref="TimeSpan.Zero"/> serves nothing from the
+    /// local tier during an outage. Default 10 seconds.
+    /// </summary>
+    public TimeSpan MaxStalenessDuringOutage { get; set; } = TimeSpan.FromSeconds(RedisDefaults.MaxStalenessDuringOutageSeconds);
+
+    /// <summary>
+    /// What <c>UpdateTag</c>/<c>RevalidateTag</c> does while Redis is unavailable: <see cref="Redis.TagUpdatesDuringOutage.Queue"/>
+    /// applies it on this instance at once and writes it to Redis (with its original time) when Redis returns, retrying with
+    /// backoff; <see cref="Redis.TagUpdatesDuringOutage.Fail"/> fails the action with <see cref="RedisUnavailableException"/>,
+    /// so that the user learns the change did not reach every instance. Default <see cref="Redis.TagUpdatesDuringOutage.Queue"/>.
+    /// </summary>
+    public TagUpdatesDuringOutage TagUpdatesDuringOutage { get; set; }
+
+    /// <summary>
+    /// Whether tag invalidations made on any instance also reach the in-memory cache kinds (<c>'use cache'</c>, the default
+    /// kind) of every instance sharing this Redis and key prefix, through Redis pub/sub: one <c>UpdateTag</c> then means
+    /// one truth across the cluster. Default <see langword="true"/>.
+    /// </summary>
+    public bool TagBackplane { get; set; } = true;
+}
+
+/// <summary>What a tag invalidation does while Redis is unavailable (<see cref="RedisCacheHandlerOptions.TagUpdatesDuringOutage"/>).</summary>
+public enum TagUpdatesDuringOutage
+{
+    /// <summary>Apply it on this instance at once, and write it to Redis, with its original time, when Redis returns.</summary>
+    Queue,
+
+    /// <summary>Fail the action with <see cref="RedisUnavailableException"/>; nothing is changed.</summary>
+    Fail,
+}
+
+/// <summary>
+/// Thrown by a tag invalidation while Redis is unavailable and <see cref="RedisCacheHandlerOptions.TagUpdatesDuringOutage"/>
+/// is <see cref="TagUpdatesDuringOutage.Fail"/>: the invalidation was not made anywhere.
+/// </summary>
+public sealed class RedisUnavailableException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public RedisUnavailableException()
+    {
+    }
+
+    /// <summary>Creates the exception with a message.</summary>
+    /// <param name="message">What failed, and the fix.</param>
+    public RedisUnavailableException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with a message and the failure that caused it.</summary>
+    /// <param name="message">What failed, and the fix.</param>
+    /// <param name="innerException">The cause.</param>
+    public RedisUnavailableException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
 }
 
 /// <summary>The defaults of <see cref="RedisCacheHandlerOptions"/> and <see cref="DistributedCacheHandlerOptions"/>.</summary>
@@ -101,6 +171,9 @@ public static class RedisDefaults
 {
     /// <summary>The key prefix: <c>strata:</c>.</summary>
     public const string KeyPrefix = "strata:";
+
+    /// <summary>The budget of the local tier in front of Redis: 16 MiB.</summary>
+    public const long LocalCacheSizeBytes = 16 * 1024 * 1024;
 
     /// <summary>The operation timeout: 250 milliseconds.</summary>
     public const int OperationTimeoutMilliseconds = 250;
@@ -119,6 +192,12 @@ public static class RedisDefaults
 
     /// <summary>The most tag invalidations queued during an outage: 10000.</summary>
     public const int MaxPendingTagUpdates = 10_000;
+
+    /// <summary>How long a read waits for Redis before a usable local-tier entry answers: 100 milliseconds.</summary>
+    public const int LatencyBudgetMilliseconds = 100;
+
+    /// <summary>How long after its last confirmation of tag state an instance serves its local tier during an outage: 10 seconds.</summary>
+    public const int MaxStalenessDuringOutageSeconds = 10;
 
     /// <summary>The configuration section of the Redis handler options: <c>Strata:Redis</c>.</summary>
     public const string ConfigurationSection = "Strata:Redis";

@@ -128,12 +128,21 @@ public static class StrataRedisBuilderExtensions
         }
     }
 
-    /// <summary>Makes the runtime (and so the handlers) at start-up and waits for their first connection attempt.</summary>
+    /// <summary>
+    /// Makes the runtime (and so the handlers) at start-up, makes one Redis handler per key prefix the tag backplane of the
+    /// in-memory kinds (unless <see cref="RedisCacheHandlerOptions.TagBackplane"/> is off), and waits for the handlers' first
+    /// connection attempt.
+    /// </summary>
     private sealed class RedisHandlerStartup(CacheRuntime runtime, RedisHandlerRegistry registry) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
-            _ = runtime; // resolving the runtime made the handlers
+            var inMemory = runtime.Kinds.Select(runtime.GetHandler).OfType<MemoryCacheHandler>().Distinct().ToArray();
+            foreach (var handler in registry.Handlers.Where(h => h.Options.TagBackplane).DistinctBy(h => h.Options.KeyPrefix, StringComparer.Ordinal))
+            {
+                handler.AttachBackplane(inMemory);
+            }
+
             return Task.WhenAll(registry.Handlers.Select(h => h.ConnectAsync(cancellationToken)));
         }
 

@@ -46,8 +46,12 @@ public sealed class RegistrationTests(RedisFixture redis) : IClassFixture<RedisF
         var options = new RedisCacheHandlerOptions();
 
         Assert.Equal("strata:", options.KeyPrefix);
-        Assert.Equal(0, options.LocalCacheSize);
+        Assert.Equal(16 * 1024 * 1024, options.LocalCacheSize);
         Assert.Equal(TimeSpan.FromMilliseconds(250), options.OperationTimeout);
+        Assert.Equal(TimeSpan.FromMilliseconds(100), options.LatencyBudget);
+        Assert.Equal(TimeSpan.FromSeconds(10), options.MaxStalenessDuringOutage);
+        Assert.Equal(TagUpdatesDuringOutage.Queue, options.TagUpdatesDuringOutage);
+        Assert.True(options.TagBackplane);
         Assert.Equal(TimeSpan.FromSeconds(5), options.ConnectTimeout);
         Assert.Equal(TimeSpan.FromSeconds(30), options.LeaseDuration);
         Assert.Equal(TimeSpan.FromSeconds(10), options.LeaseWaitTimeout);

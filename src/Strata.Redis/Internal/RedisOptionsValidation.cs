@@ -44,9 +44,15 @@ internal static class RedisOptionsValidation
         NotNegative(options.LeaseWaitTimeout, nameof(options.LeaseWaitTimeout), section, $"{RedisDefaults.LeaseWaitTimeoutSeconds} s");
         NotNegative(options.TagRefreshInterval, nameof(options.TagRefreshInterval), section, "0 (every request)");
         NotNegative(options.MaxTimeToLive, nameof(options.MaxTimeToLive), section, $"{RedisDefaults.MaxTimeToLiveDays} days");
+        NotNegative(options.LatencyBudget, nameof(options.LatencyBudget), section, $"{RedisDefaults.LatencyBudgetMilliseconds} ms");
+        NotNegative(options.MaxStalenessDuringOutage, nameof(options.MaxStalenessDuringOutage), section, $"{RedisDefaults.MaxStalenessDuringOutageSeconds} s");
+        if (!Enum.IsDefined(options.TagUpdatesDuringOutage))
+        {
+            throw new ArgumentException($"{section}: TagUpdatesDuringOutage is {options.TagUpdatesDuringOutage}; use Queue (the default) or Fail.", nameof(options));
+        }
         if (options.LocalCacheSize < 0)
         {
-            throw new ArgumentException($"{section}: LocalCacheSize is {options.LocalCacheSize}; it is a size in bytes: 0 (no local tier, the default) or more, e.g. 16777216 for 16 MB.", nameof(options));
+            throw new ArgumentException($"{section}: LocalCacheSize is {options.LocalCacheSize}; it is a size in bytes: 0 (no local tier) or more, e.g. 16777216 for 16 MiB (the default).", nameof(options));
         }
 
         if (options.MaxPendingTagUpdates < 0)

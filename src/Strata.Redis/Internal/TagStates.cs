@@ -27,8 +27,8 @@ internal sealed class TagStates
 
     private readonly ConcurrentDictionary<string, TagRecord> _records = new(StringComparer.Ordinal);
 
-    /// <summary>Checks an entry's tags; <see langword="false"/> when one of them is unknown.</summary>
-    public bool TryEvaluate(CacheEntry entry, long now, out TagVerdict verdict)
+    /// <summary>Checks an entry's tags; <see langword="false"/> when one of them is unknown (unless <paramref name="unknownIsValid"/>).</summary>
+    public bool TryEvaluate(CacheEntry entry, long now, out TagVerdict verdict, bool unknownIsValid = false)
     {
         verdict = TagVerdict.Valid;
         var tags = entry.Tags;
@@ -36,6 +36,11 @@ internal sealed class TagStates
         {
             if (!_records.TryGetValue(tags[i], out var record))
             {
+                if (unknownIsValid)
+                {
+                    continue;
+                }
+
                 return false;
             }
 
@@ -85,18 +90,21 @@ internal sealed class TagStates
         return unknown;
     }
 
-    /// <summary>Takes a record read from the store or a message: the higher revision wins; a local (not yet written) record is kept.</summary>
-    public void Merge(string tag, TagRecord incoming)
+    /// <summary>
+    /// Takes a record read from the store or a message: the higher revision wins; a local (not yet written) record is kept
+    /// until the store's record says at least as much (its invalidation was written). Returns whether the record was taken.
+    /// </summary>
+    public bool Merge(string tag, TagRecord incoming)
     {
         if (_records.Count >= MaxKnownTags)
         {
             _records.Clear();
         }
 
-        _records.AddOrUpdate(
+        return incoming == _records.AddOrUpdate(
             tag,
             static (_, record) => record,
-            static (_, existing, record) => existing.IsLocal || existing.Revision > record.Revision ? existing : record,
+            static (_, existing, record) => (existing.IsLocal && !Covers(record.State, existing.State)) || (!existing.IsLocal && existing.Revision > record.Revision) ? existing : record,
             incoming);
     }
 
@@ -111,4 +119,11 @@ internal sealed class TagStates
     }
 
     public void Clear() => _records.Clear();
+
+    /// <summary>Whether <paramref name="state"/> invalidates at least as much as <paramref name="local"/>.</summary>
+    private static bool Covers(TagState state, TagState local) =>
+        AtLeast(state.Stale, local.Stale) && AtLeast(state.Expired, local.Expired)
+        && (local.ExpiresAt is null || state.ExpiresAt is not null || AtLeast(state.Expired, local.ExpiresAt));
+
+    private static bool AtLeast(long? value, long? than) => than is not { } t || (value is { } v && v >= t);
 }

@@ -13,7 +13,7 @@ public sealed class RedisCacheHandlerContractTests(RedisFixture redis) : CacheHa
     protected override async Task<ICacheHandler> CreateHandlerAsync()
     {
         var handler = new RedisCacheHandler(
-            new RedisCacheHandlerOptions { Configuration = redis.Configuration, KeyPrefix = "contract-" + Guid.NewGuid().ToString("N") + ":", OperationTimeout = TestTimeouts.Operation },
+            new RedisCacheHandlerOptions { Configuration = redis.Configuration, KeyPrefix = "contract-" + Guid.NewGuid().ToString("N") + ":", LocalCacheSize = 0, OperationTimeout = TestTimeouts.Operation },
             new StrataOptions { Serializer = Serializer },
             Time);
         await handler.ConnectAsync();

@@ -32,16 +32,22 @@ public sealed class Cluster : IAsyncDisposable
     public App C => Apps[2];
 
     /// <summary>Starts <paramref name="instances"/> hosts sharing <paramref name="redis"/> under a fresh key prefix.</summary>
+    public static Task<Cluster> StartAsync(
+        string redis, int instances = 3, bool localTier = false, Action<StrataOptions>? strata = null, Action<Strata.Redis.RedisCacheHandlerOptions>? configure = null) =>
+        StartAsync(Enumerable.Repeat(redis, instances).ToArray(), localTier, strata, configure);
+
+    /// <summary>Starts one host per configuration string (e.g. each through its own <see cref="FaultProxy"/>), sharing a fresh key prefix.</summary>
     public static async Task<Cluster> StartAsync(
-        string redis, int instances = 3, bool localTier = false, Action<StrataOptions>? strata = null, Action<Strata.Redis.RedisCacheHandlerOptions>? configure = null)
+        IReadOnlyList<string> redis, bool localTier = false, Action<StrataOptions>? strata = null, Action<Strata.Redis.RedisCacheHandlerOptions>? configure = null)
     {
+        var instances = redis.Count;
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
         var prefix = "cluster-" + Guid.NewGuid().ToString("N")[..8] + ":";
         var buildId = "build-" + Guid.NewGuid().ToString("N");
         var apps = new App[instances];
         for (var i = 0; i < instances; i++)
         {
-            apps[i] = await App.StartAsync((char)('A' + i), redis, prefix, buildId, time, localTier, strata, configure);
+            apps[i] = await App.StartAsync((char)('A' + i), redis[i], prefix, buildId, time, localTier, strata, configure);
         }
 
         return new Cluster(time, apps);

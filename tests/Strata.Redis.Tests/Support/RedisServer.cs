@@ -11,9 +11,14 @@ namespace Strata.Redis.Tests.Support;
 public sealed class RedisServer : IAsyncDisposable
 {
     private const string Executable = "/usr/bin/redis-server";
+    private readonly string[] _arguments;
     private Process? _process;
 
-    private RedisServer(int port) => Port = port;
+    private RedisServer(int port, string[] arguments)
+    {
+        Port = port;
+        _arguments = arguments;
+    }
 
     /// <summary>The port it listens on (127.0.0.1).</summary>
     public int Port { get; }
@@ -25,9 +30,12 @@ public sealed class RedisServer : IAsyncDisposable
     public bool IsRunning => _process is { HasExited: false };
 
     /// <summary>Starts a server on a free port and waits until it accepts connections.</summary>
-    public static async Task<RedisServer> StartAsync()
+    public static Task<RedisServer> StartAsync() => StartAsync(FreePort());
+
+    /// <summary>Starts a server on <paramref name="port"/> with more arguments (e.g. cluster mode) and waits until it accepts connections.</summary>
+    public static async Task<RedisServer> StartAsync(int port, params string[] arguments)
     {
-        var server = new RedisServer(FreePort());
+        var server = new RedisServer(port, arguments);
         await server.StartAgainAsync();
         return server;
     }
@@ -55,7 +63,7 @@ public sealed class RedisServer : IAsyncDisposable
         {
             "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
             "--daemonize", "no", "--protected-mode", "no", "--loglevel", "warning",
-        })
+        }.Concat(_arguments))
         {
             start.ArgumentList.Add(argument);
         }
@@ -142,7 +150,7 @@ public sealed class RedisServer : IAsyncDisposable
         await kill.WaitForExitAsync();
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
