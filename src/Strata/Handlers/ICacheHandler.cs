@@ -36,8 +36,13 @@ public interface ICacheHandler
     /// Brings tag state up to date with other instances. Called once per request for each kind the request reads,
     /// before the first read.
     /// </summary>
+    /// <remarks>
+    /// A handler may return before the refresh has finished when its own reads (<see cref="GetAsync"/>,
+    /// <see cref="GetExpirationAsync"/>) wait for it: the Redis handler does, so the tag check and the entry travel in one
+    /// round trip. What the engine relies on is that no read made after this call answers from tag state older than it.
+    /// </remarks>
     /// <param name="cancellationToken">Cancels the refresh.</param>
-    /// <returns>A task that completes when tags are current.</returns>
+    /// <returns>A task that completes when later reads of this handler reflect tag state at least as new as this call.</returns>
     ValueTask RefreshTagsAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
