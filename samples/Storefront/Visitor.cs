@@ -7,8 +7,8 @@ namespace Storefront;
 
 /// <summary>
 /// The visitor's own cookies, read by the private caches (<see cref="CachedShop.GetRecommendations"/>,
-/// <see cref="CachedShop.GetRecentlyViewed"/>): a <c>session-id</c> given on the first visit, and the products viewed,
-/// recorded when a product page is loaded (not when the router cache prefetches it: <c>x-strata-prefetch</c>).
+/// <see cref="CachedShop.GetRecentlyViewed"/>): a <c>session-id</c> given on the first page a visitor loads, and the
+/// products viewed, recorded when a product page is loaded (not when the router cache prefetches it: <c>x-strata-prefetch</c>).
 /// Also counts the requests the server receives, by path and kind, for the end-to-end tests (<c>/api/requests</c>).
 /// </summary>
 public static class Visitor
@@ -42,26 +42,21 @@ public static class Visitor
             var visitor = request.Headers.TryGetValue(VisitorHeader, out var v) && v.ToString() is { Length: > 0 and <= 64 } name && !name.Contains(' ') ? name : "-";
             Requests.AddOrUpdate($"{visitor} {request.Method} {request.Path}{request.QueryString} {kind}", 1, static (_, n) => n + 1);
 
+            var options = new CookieOptions { Path = "/", HttpOnly = true, SameSite = SameSiteMode.Lax, MaxAge = TimeSpan.FromDays(30) };
+            var isPage = HttpMethods.IsGet(request.Method) && request.Headers.Accept.ToString().Contains("text/html", StringComparison.Ordinal);
+            if (isPage && !prefetch && !IsSessionId(request.Cookies[SessionCookie]))
+            {
+                // A new visitor (their first page): give them a session, and let this request see it already. A prefetch never
+                // starts one (several run at once, and each would make its own).
+                var session = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+                context.Response.Cookies.Append(SessionCookie, session, options);
+                request.Headers.Cookie = string.Join("; ", request.Cookies.Where(c => c.Key != SessionCookie).Select(c => $"{c.Key}={c.Value}").Append($"{SessionCookie}={session}"));
+            }
+
             var segments = request.Path.Value?.Split('/', StringSplitOptions.RemoveEmptyEntries) ?? [];
-            if (HttpMethods.IsGet(request.Method) && segments is ["product", var value] &&
+            if (isPage && !prefetch && segments is ["product", var value] &&
                 int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && Database.IsProductId(id))
             {
-                // Only product pages use these cookies: other pages stay free of Set-Cookie (and publicly cacheable).
-                var options = new CookieOptions { Path = "/", HttpOnly = true, SameSite = SameSiteMode.Lax, MaxAge = TimeSpan.FromDays(30) };
-                if (!IsSessionId(request.Cookies[SessionCookie]))
-                {
-                    // A new visitor: give them a session, and let this request see it already (its recommendations are theirs).
-                    var session = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
-                    context.Response.Cookies.Append(SessionCookie, session, options);
-                    request.Headers.Cookie = string.Join("; ", request.Cookies.Where(c => c.Key != SessionCookie).Select(c => $"{c.Key}={c.Value}").Append($"{SessionCookie}={session}"));
-                }
-
-                if (prefetch)
-                {
-                    await next(context);
-                    return;
-                }
-
                 var viewed = new[] { id }.Concat(ParseRecentlyViewed(request.Cookies[RecentlyViewedCookie])).Distinct().Take(MaxRecentlyViewed);
                 context.Response.Cookies.Append(RecentlyViewedCookie, string.Join('.', viewed), options);
             }

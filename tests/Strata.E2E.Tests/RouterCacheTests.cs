@@ -132,11 +132,10 @@ public sealed class RouterCacheTests(StorefrontServer server) : IAsyncLifetime
         await page.Locator("#admin-name").FillAsync(name);
         await page.Locator("#admin-save").ClickAsync(); // an enhanced form post
         await page.Locator("#admin-saved").WaitForAsync();
-        Assert.False(await IsKept(page, "/product/5"));
 
-        await page.Locator(".admin-form a").ClickAsync();
+        await page.Locator(".admin-form a").ClickAsync(); // kept before the save: without the drop, the old name
         await Assertions.Expect(page.Locator(".product-page #product-name")).ToHaveTextAsync(name);
-        Assert.Equal(before + 1, await Requests(page, "/product/5"));
+        Assert.True(await Requests(page, "/product/5") > before); // asked again (by a prefetch of the link after the save, or the click)
     }
 
     [Fact]
