@@ -44,6 +44,7 @@ internal sealed class StrataRequestMiddleware(RequestDelegate next, CacheRuntime
             : CacheRequestPhase.Render;
 
         using var request = runtime.BeginRequest(new HttpRequestData(context), phase, route, ImplicitTags.ForRequest(route, path));
+        request.IsRouteHandler = phase == CacheRequestPhase.Handler; // private caches are not available in endpoints
         PageRefresh? refresh = null;
         if (phase == CacheRequestPhase.Action)
         {
