@@ -117,6 +117,21 @@ public sealed class RouterCacheTests(StorefrontServer server) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RequestingThePageShownAgain_ActsAsARefresh_AndDropsTheCachedPages()
+    {
+        var page = await NewPage();
+        await OpenProductA(page);
+        await GoToCategoryAndBack(page);
+        Assert.True(await IsKept(page, ProductA));
+        var before = await Requests(page, ProductA, "enhanced");
+
+        await page.EvaluateAsync("() => Blazor.navigateTo(location.href, { replaceHistoryEntry: true })"); // what NavigationManager.Refresh() does
+        await page.WaitForFunctionAsync("url => Strata.router.has(url)", ProductA);
+
+        Assert.Equal(before + 1, await Requests(page, ProductA, "enhanced"));
+    }
+
+    [Fact]
     public async Task AdminSave_DropsTheCachedPages()
     {
         var page = await NewPage();
