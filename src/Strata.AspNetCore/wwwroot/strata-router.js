@@ -40,6 +40,7 @@ function keyOf(url) {
 function clear() {
   generation++;
   entries.clear();
+  inflight.clear(); // a prefetch under way now brings what was true before: no navigation waits for it
 }
 
 function lookup(key) {
@@ -251,7 +252,10 @@ function pump() {
       .then(response => remember(key, response, startedAt, startedGeneration, true))
       .catch(() => null)
       .finally(() => {
-        inflight.delete(key);
+        if (inflight.get(key) === done) {
+          inflight.delete(key);
+        }
+
         running--;
         pump();
       });
