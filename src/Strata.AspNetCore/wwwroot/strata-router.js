@@ -20,7 +20,7 @@ const staleTimeHeader = 'x-strata-stale-time';
 const revalidatedHeader = 'x-strata-revalidated';
 const prefetchHeader = 'x-strata-prefetch';
 const minimumStaleSeconds = 30; // Next.js: getStaleTimeMs(s) = max(s, 30) * 1000
-const trailerPattern = /<!--strata-stale-time:(none|[0-9.]+)-->\s*$/;
+const trailerPattern = /<!--strata-stale-time:([0-9.]+)-->\s*$/;
 const prefetchConcurrency = 2;
 
 const nativeFetch = window.fetch.bind(window);
@@ -85,11 +85,11 @@ function isPage(response) {
 }
 
 // The stale time the server gave the page: the trailer a streamed response ends with (all parts known) wins over the
-// header sent as the response started; none means the page must not be kept.
+// header sent as the response started; a page with neither used no cache and is not kept.
 function staleSeconds(response, body) {
   const trailer = trailerPattern.exec(body.slice(-64));
   const value = trailer ? trailer[1] : response.headers.get(staleTimeHeader);
-  if (value === null || value === 'none') {
+  if (value === null) {
     return null;
   }
 
@@ -145,12 +145,13 @@ async function navigate(key, input, init) {
   const signal = init?.signal;
   const pending = inflight.get(key);
   if (pending) {
-    const entry = await pending; // a prefetch of this page is under way: use it rather than asking twice
+    await pending; // a prefetch of this page is under way: use what it keeps rather than asking twice
     if (signal?.aborted) {
       throw abortError();
     }
 
-    if (entry && entry.expiresAt > Date.now()) {
+    const entry = lookup(key); // not kept if it was not allowed, or dropped by a revalidation meanwhile
+    if (entry) {
       return replay(entry);
     }
   }
