@@ -25,6 +25,7 @@ if (!app.Environment.IsDevelopment())
     app.UseExceptionHandler("/error", createScopeForErrors: true);
 }
 
+app.UseVisitor();
 app.UseStrata();
 app.UseAntiforgery();
 app.MapStaticAssets();

@@ -22,6 +22,7 @@ internal static class CacheRules
 {
     public const string DefaultKind = "default";
     public const string PrivateKind = "private";
+    public const string RemoteKind = "remote";
 
     public static readonly SymbolDisplayFormat NameFormat = new(
         typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypes,

@@ -26,7 +26,9 @@ public sealed class CacheScopeAnalyzer : DiagnosticAnalyzer
         Descriptors.Connection,
         Descriptors.Revalidation,
         Descriptors.OutsideScope,
-        Descriptors.UnknownProfile);
+        Descriptors.UnknownProfile,
+        Descriptors.PrivateInsidePublic,
+        Descriptors.RemoteInsidePrivate);
 
     /// <summary>The text after "used `X` inside [UseCache]." for each request API; the engine's texts (ErrorMessages.cs).</summary>
     internal static string RequestDataAdvice(string api) => api == "SearchParams()"
@@ -67,6 +69,10 @@ public sealed class CacheScopeAnalyzer : DiagnosticAnalyzer
             if (IsHttpMember(method, invocation.Instance, s, out var api) && !IsReported(invocation.Instance, s))
             {
                 ReportRequestData(context, api, s);
+            }
+            else if (CacheRules.For(method, s) is { } callee)
+            {
+                ReportNesting(context, callee, s);
             }
 
             return;
@@ -134,6 +140,26 @@ public sealed class CacheScopeAnalyzer : DiagnosticAnalyzer
         if (IsHttpMember(reference.Member, reference.Instance, s, out var api) && !IsReported(reference.Instance, s))
         {
             ReportRequestData(context, api, s);
+        }
+    }
+
+    /// <summary>The seed's nesting rules, where the call of a [UseCache] method from a cached function is visible: private only inside private, and no remote inside private.</summary>
+    private static void ReportNesting(OperationAnalysisContext context, CachedMethod callee, StrataSymbols s)
+    {
+        if (ContextOf(context.Operation, s) is not { } scope)
+        {
+            return;
+        }
+
+        var calleeName = callee.Method.ToDisplayString(CacheRules.NameFormat);
+        var location = context.Operation.Syntax.GetLocation();
+        if (callee.Kind == CacheRules.PrivateKind && scope.Kind != CacheRules.PrivateKind)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(Descriptors.PrivateInsidePublic, location, scope.Name, calleeName, CacheRules.Directive(scope.Kind)));
+        }
+        else if (callee.Kind == CacheRules.RemoteKind && scope.Kind == CacheRules.PrivateKind)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(Descriptors.RemoteInsidePrivate, location, scope.Name, calleeName));
         }
     }
 

@@ -117,4 +117,14 @@ internal static class Descriptors
         "STRATA030",
         "A [UseCache] result type cannot be copied faithfully",
         "'{0}' returns {1}, which {2}. A copy would not be what the call returned, so such results are returned uncached (with a warning at run time). Make the type immutable (a record with init-only properties, ImmutableArray<T> or FrozenDictionary<TKey, TValue>, or [ImmutableObject(true)]), make it copy faithfully (public properties that are settable or set by constructor parameters; [JsonInclude] for a non-public setter), or register a serializer that copies it with StrataOptions.Serializer.");
+
+    public static readonly DiagnosticDescriptor PrivateInsidePublic = Error(
+        "STRATA060",
+        "A private cache cannot be nested inside a public one",
+        "'{0}' calls '{1}': [UseCache(\"private\")] must not be used within {2}. It can only be nested inside of another [UseCache(\"private\")].");
+
+    public static readonly DiagnosticDescriptor RemoteInsidePrivate = Error(
+        "STRATA061",
+        "A remote cache cannot be nested inside a private one",
+        "'{0}' calls '{1}': [UseCache(\"remote\")] must not be used within [UseCache(\"private\")]. Remote caches cannot be nested inside private caches: call the remote cache outside the private one and pass its result in as an argument, or use [UseCache] (default) inside the private cache.");
 }

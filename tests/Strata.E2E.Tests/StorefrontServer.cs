@@ -115,11 +115,15 @@ public sealed class StorefrontServer : IAsyncLifetime
         }
     }
 
-    /// <summary>A new page in a fresh browser context (its own cookies).</summary>
+    /// <summary>A new page in a fresh browser context (its own cookies), whose router cache prefetches nothing.</summary>
     public async Task<IPage> NewPage()
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, ViewportSize = new ViewportSize { Width = 1200, Height = 900 } });
         context.SetDefaultTimeout(15000);
+
+        // These tests count upstream calls per visit: the router cache's prefetches (x-strata-prefetch) would render other
+        // pages in the background and add calls. RouterCacheTests drive the router cache, prefetches included.
+        await context.RouteAsync("**/*", route => route.Request.Headers.ContainsKey("x-strata-prefetch") ? route.AbortAsync() : route.ContinueAsync());
         return await context.NewPageAsync();
     }
 

@@ -53,4 +53,26 @@ public class CachedShop(ShopData data)
         CacheLife(expire: 3600);
         return await data.GenerateReport();
     }
+
+    /// <summary>
+    /// The seed's <c>getRecommendations</c>: <c>'use cache: private'</c> reads the visitor's session cookie, so it is never
+    /// stored on the server (it runs on every request); the browser keeps the page that shows it for 60 s (<c>stale</c>).
+    /// </summary>
+    [UseCache("private")]
+    public virtual async Task<Recommendations> GetRecommendations(int productId)
+    {
+        CacheTag($"recommendations-{productId}");
+        CacheLife(stale: 60);
+        var sessionId = Cookies().TryGetValue(Visitor.SessionCookie, out var id) && Visitor.IsSessionId(id) ? id : "guest";
+        return await data.GetPersonalizedRecommendations(productId, sessionId);
+    }
+
+    /// <summary>What this visitor viewed before (their <c>recently-viewed</c> cookie): private, kept only in their browser.</summary>
+    [UseCache("private")]
+    public virtual async Task<RecentlyViewed> GetRecentlyViewed()
+    {
+        CacheLife(stale: 60);
+        var ids = Cookies().TryGetValue(Visitor.RecentlyViewedCookie, out var value) ? Visitor.ParseRecentlyViewed(value) : [];
+        return await data.GetRecentlyViewed(ids);
+    }
 }

@@ -34,3 +34,9 @@ public sealed record MonthTotal(string Month, decimal Revenue);
 
 /// <summary>A booking slot.</summary>
 public sealed record Booking(int Id, string Type, string Stylist, DateTimeOffset Start, bool Taken);
+
+/// <summary>Products recommended to one visitor on one product page (a private cache: kept only in that visitor's browser).</summary>
+public sealed record Recommendations(int ProductId, string SessionId, ImmutableArray<Product> Products, DateTimeOffset GeneratedAt);
+
+/// <summary>The products one visitor viewed, most recent first.</summary>
+public sealed record RecentlyViewed(ImmutableArray<Product> Products, DateTimeOffset GeneratedAt);

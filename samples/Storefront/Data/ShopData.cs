@@ -35,6 +35,26 @@ public sealed class ShopData(Database database, Upstream upstream, TimeProvider 
         return new Price(productId, rows.Count == 0 ? 0 : Math.Round(rows[0], currency == "JPY" ? 0 : 2), currency, Now);
     }
 
+    /// <summary>Products picked for one visitor and product (the seed's getPersonalizedRecommendations): the same three for the same pair.</summary>
+    public async Task<Recommendations> GetPersonalizedRecommendations(int productId, string sessionId)
+    {
+        await upstream.Call("recommendations");
+        using var connection = database.Open();
+        var seed = sessionId.Aggregate(productId, (hash, c) => unchecked((hash * 31) + c)) & 0x3ff;
+        var picks = Query(connection, "SELECT id, name, category, price, description, color FROM products WHERE id <> $id ORDER BY (id * 7919 + $seed) % 101 LIMIT 3",
+            ReadProduct, ("$id", productId), ("$seed", seed));
+        return new Recommendations(productId, sessionId, [.. picks], Now);
+    }
+
+    /// <summary>The products a visitor viewed, most recent first (their ids come from the visitor's cookie).</summary>
+    public async Task<RecentlyViewed> GetRecentlyViewed(IReadOnlyList<int> ids)
+    {
+        await upstream.Call("products");
+        using var connection = database.Open();
+        var products = Query(connection, "SELECT id, name, category, price, description, color FROM products", ReadProduct).ToDictionary(p => p.Id);
+        return new RecentlyViewed([.. ids.Where(products.ContainsKey).Select(id => products[id])], Now);
+    }
+
     public async Task<HomeContent> GetHomeContent(string language)
     {
         await upstream.Call("cms");

@@ -29,6 +29,14 @@ internal sealed class StrataRequestMiddleware(RequestDelegate next, CacheRuntime
         }
 
         var isComponentEndpoint = endpoint?.Metadata.GetMetadata<ComponentTypeMetadata>() is not null;
+        if (!isComponentEndpoint && context.Request.Headers.ContainsKey(StrataWebRequest.PrefetchHeader))
+        {
+            // The router cache prefetches links to pages; an endpoint behind a link (a GET that sets a cookie, signs out...)
+            // is never run by a prefetch: it would act without the user clicking.
+            context.Response.StatusCode = StatusCodes.Status204NoContent;
+            return;
+        }
+
         var path = context.Request.Path.HasValue ? context.Request.Path.Value! : "/";
         var route = RouteTemplates.Of(endpoint) ?? path;
         var phase = !isComponentEndpoint ? CacheRequestPhase.Handler
@@ -36,6 +44,7 @@ internal sealed class StrataRequestMiddleware(RequestDelegate next, CacheRuntime
             : CacheRequestPhase.Render;
 
         using var request = runtime.BeginRequest(new HttpRequestData(context), phase, route, ImplicitTags.ForRequest(route, path));
+        request.IsRouteHandler = phase == CacheRequestPhase.Handler; // private caches are not available in endpoints
         PageRefresh? refresh = null;
         if (phase == CacheRequestPhase.Action)
         {
@@ -48,6 +57,7 @@ internal sealed class StrataRequestMiddleware(RequestDelegate next, CacheRuntime
 
         context.Response.OnStarting(static state => ((StrataWebRequest)state).ApplyHeaders(), web);
         await next(context);
+        await web.WriteStaleTimeTrailerAsync();
         await request.CompleteAsync();
     }
 }

@@ -19,11 +19,25 @@ internal sealed class StrataWebRequest(HttpContext context, CacheRequest request
     /// <summary>The header that carries the shortest <c>stale</c> of the caches a page used.</summary>
     public const string StaleTimeHeader = "x-strata-stale-time";
 
+    /// <summary>
+    /// The header a response carries when the request revalidated (tags, paths, or <c>Refresh()</c>): the client router
+    /// cache drops every page it keeps. Its value names the revalidated tags (implicit path tags included), comma-separated,
+    /// or <c>*</c> when they are too many to list; only its presence matters to the browser.
+    /// </summary>
+    public const string RevalidatedHeader = "x-strata-revalidated";
+
+    /// <summary>The header the client router cache sends on prefetch requests.</summary>
+    public const string PrefetchHeader = "x-strata-prefetch";
+
+    /// <summary>The longest value of <see cref="RevalidatedHeader"/> that lists the tags.</summary>
+    private const int MaxRevalidatedHeaderLength = 2048;
+
     /// <summary>One year: the longest <c>s-maxage</c> and <c>stale-while-revalidate</c> (Next.js's <c>expireTime</c>).</summary>
     private const double OneYear = 31536000;
 
     private int _pending;
     private string? _dynamicReason;
+    private string? _sentStaleTime;
 
     public HttpContext HttpContext { get; } = context;
 
@@ -58,7 +72,13 @@ internal sealed class StrataWebRequest(HttpContext context, CacheRequest request
         var dynamic = IsDynamic(response);
         if (html && usedCache)
         {
-            response.Headers[StaleTimeHeader] = Seconds(Request.Stale ?? StrataDefaults.DefaultStaleSeconds);
+            response.Headers[StaleTimeHeader] = _sentStaleTime = StaleTime();
+        }
+
+        if (Request.PathWasRevalidated || Request.RevalidatedTags.Count > 0)
+        {
+            var tags = string.Join(',', Request.RevalidatedTags);
+            response.Headers[RevalidatedHeader] = tags.Length is > 0 and <= MaxRevalidatedHeaderLength ? tags : "*";
         }
 
         if (dynamic)
@@ -90,6 +110,28 @@ internal sealed class StrataWebRequest(HttpContext context, CacheRequest request
 
         return Task.CompletedTask;
     }
+
+    /// <summary>
+    /// Ends a streamed page with the stale time once all its parts are known, when it differs from the
+    /// <c>x-strata-stale-time</c> header sent as the response started (a part streamed later read a cache with a shorter
+    /// <c>stale</c>, or the first cache was read after the headers went out): <c>&lt;!--strata-stale-time:60--&gt;</c>. The
+    /// client router cache reads it; an HTML comment after the last part changes nothing on the page.
+    /// </summary>
+    public Task WriteStaleTimeTrailerAsync()
+    {
+        var response = HttpContext.Response;
+        if (!response.HasStarted || !Request.UsedCache || response.StatusCode != StatusCodes.Status200OK || response.ContentLength is not null ||
+            !HttpMethods.IsGet(HttpContext.Request.Method) || response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) != true ||
+            HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            return Task.CompletedTask;
+        }
+
+        var stale = StaleTime();
+        return stale == _sentStaleTime ? Task.CompletedTask : response.WriteAsync($"<!--strata-stale-time:{stale}-->", HttpContext.RequestAborted);
+    }
+
+    private string StaleTime() => Seconds(Request.Stale ?? StrataDefaults.DefaultStaleSeconds);
 
     /// <summary>Whether the response depends on the request: it read request data, used a private cache, is a form post, is in draft mode, or streams parts that are still being rendered.</summary>
     public bool IsDynamic(HttpResponse response) =>

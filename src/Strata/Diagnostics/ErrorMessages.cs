@@ -71,6 +71,15 @@ internal static class ErrorMessages
     public const string PrivateInsidePublic =
         "[UseCache(\"private\")] must not be used within [UseCache]. It can only be nested inside of another [UseCache(\"private\")].";
 
+    public const string RemoteInsidePrivate =
+        "[UseCache(\"remote\")] must not be used within [UseCache(\"private\")]. Remote caches cannot be nested inside private caches: " +
+        "call the remote cache outside the private one and pass its result in as an argument, or use [UseCache] (default) inside the private cache.";
+
+    public static string PrivateInRouteHandler(string? route) =>
+        $"Route {Route(route)} used [UseCache(\"private\")] in an endpoint. Private caches are not available in Route Handlers (endpoints): their " +
+        "results are kept only in the browser's router cache, which keeps pages, not endpoint responses. Read the request data in the endpoint " +
+        "and pass what you need to a [UseCache] function as an argument, or render the private part in a Razor component.";
+
     public const string PrivateOutsideRequest =
         "[UseCache(\"private\")] cannot be used outside of a request context. Private caches read request data (cookies, headers, search params) " +
         "and are kept only in the browser, so they run while a request is handled (a Razor component, an endpoint or a server action).";

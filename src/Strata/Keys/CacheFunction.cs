@@ -19,6 +19,7 @@ public sealed class CacheFunction
         DisplayName = displayName;
         _parameterNames = parameterNames;
         IsPrivate = kind == StrataDefaults.PrivateKind;
+        IsRemote = kind == StrataDefaults.RemoteKind;
         Seed = ComputeSeed(kind, id);
     }
 
@@ -53,6 +54,9 @@ public sealed class CacheFunction
 
     /// <summary>Whether the kind is <c>private</c>: the result is never stored on the server.</summary>
     public bool IsPrivate { get; }
+
+    /// <summary>Whether the kind is <c>remote</c>: it must not be nested inside a private cache.</summary>
+    internal bool IsRemote { get; }
 
     /// <summary>The parameter names, in order.</summary>
     public IReadOnlyList<string> ParameterNames => _parameterNames;

@@ -289,9 +289,9 @@ public sealed partial class CacheRuntime
     {
         value = default!;
         shared = null;
-        if (function.IsPrivate)
+        if (function.IsPrivate || (function.IsRemote && ambient?.Scope is { IsPrivate: true }))
         {
-            return false;
+            return false; // private results are never stored; remote inside private throws in the full read
         }
 
         var sink = ambient?.Sink;
@@ -393,6 +393,15 @@ public sealed partial class CacheRuntime
             {
                 throw new InvalidOperationException(ErrorMessages.PrivateOutsideRequest);
             }
+
+            if (request.IsRouteHandler)
+            {
+                throw new InvalidOperationException(ErrorMessages.PrivateInRouteHandler(request.Route));
+            }
+        }
+        else if (function.IsRemote && ambient?.Scope is { IsPrivate: true })
+        {
+            throw new InvalidOperationException(ErrorMessages.RemoteInsidePrivate);
         }
 
         var sink = ambient?.Sink;

@@ -70,6 +70,13 @@ public sealed class CacheRequest : IDisposable, IReadSink
         }
     }
 
+    /// <summary>
+    /// Whether the request is handled by an endpoint that is neither a page nor a server function (Next.js's Route Handler):
+    /// <c>[UseCache("private")]</c> throws there, as Next.js documents ("not available in Route Handlers"). The web layer
+    /// sets it; <see langword="false"/> by default.
+    /// </summary>
+    public bool IsRouteHandler { get; set; }
+
     /// <summary>Whether draft mode is on: caches are neither read nor written.</summary>
     public bool IsDraftMode => Data?.IsDraftMode == true;
 

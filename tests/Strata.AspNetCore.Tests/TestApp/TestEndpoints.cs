@@ -20,8 +20,26 @@ public static class TestEndpoints
         return Interlocked.Increment(ref s_calls);
     });
 
+    private static readonly Func<Task<int>> PrivateValue = Function(async () =>
+    {
+        await Task.Yield();
+        return Cookies().Count;
+    }, "private");
+
     public static void Map(WebApplication app)
     {
+        app.MapGet("/api/private", async () =>
+        {
+            try
+            {
+                return Results.Ok(await PrivateValue());
+            }
+            catch (InvalidOperationException e)
+            {
+                return Results.Text(e.Message, statusCode: 500);
+            }
+        });
+
         app.MapPost("/api/revalidate-tag/{tag}", async (string tag) =>
         {
             await RevalidateTag(tag, new CacheLifeProfile { Expire = 0 });

@@ -71,6 +71,47 @@ public sealed class ScopeAnalyzerTests
         """);
 
     [Fact]
+    public Task PrivateInsidePublicCaches_STRATA060() => V.Analyzer("""
+        public class Catalog
+        {
+            [UseCache("private")]
+            public virtual async Task<int> Mine(string id) { await Task.Yield(); return 1; }
+
+            [UseCache]
+            public virtual async Task<int> A(string id) => await {|STRATA060:Mine(id)|};
+
+            [UseCache("remote")]
+            public virtual async Task<int> B(string id) => await {|STRATA060:Mine(id)|};
+
+            [UseCache("private")]
+            public virtual async Task<int> C(string id) => await Mine(id);
+
+            public async Task<int> D(string id) => await Mine(id);
+        }
+        """);
+
+    [Fact]
+    public Task RemoteInsidePrivateCaches_STRATA061() => V.Analyzer("""
+        public class Catalog
+        {
+            [UseCache("remote")]
+            public virtual async Task<int> Shared(string id) { await Task.Yield(); return 1; }
+
+            [UseCache]
+            public virtual async Task<int> Local(string id) { await Task.Yield(); return 1; }
+
+            [UseCache("private")]
+            public virtual async Task<int> A(string id) => await {|STRATA061:Shared(id)|} + await Local(id);
+
+            [UseCache]
+            public virtual async Task<int> B(string id) => await Shared(id);
+
+            [UseCache("remote")]
+            public virtual async Task<int> C(string id) => await Shared(id);
+        }
+        """);
+
+    [Fact]
     public Task RevalidationInsideCaches_STRATA010() => V.Analyzer("""
         public class Catalog
         {

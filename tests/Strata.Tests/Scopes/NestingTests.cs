@@ -132,6 +132,33 @@ public sealed class NestingTests
     }
 
     [Fact]
+    public async Task ARemoteCacheInsideAPrivateOne_IsAnError_OnAMissAndOnAHit()
+    {
+        using var t = new TestRuntime();
+        using var request = t.Runtime.BeginRequest();
+        var inner = Function(async () => { await Task.Yield(); return 1; }, "remote");
+        var outer = Function(async () => await inner(), "private");
+        Assert.Equal(1, await inner()); // stored: the nested call below would be a hit
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => outer());
+
+        Assert.StartsWith("[UseCache(\"remote\")] must not be used within [UseCache(\"private\")].", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task APrivateCacheInARouteHandler_IsAnError_NamingTheRoute()
+    {
+        using var t = new TestRuntime();
+        using var request = t.Runtime.BeginRequest(route: "/api/mine");
+        request.IsRouteHandler = true;
+        var get = Function(async () => { await Task.Yield(); return 1; }, "private");
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => get());
+
+        Assert.StartsWith("Route /api/mine used [UseCache(\"private\")] in an endpoint. Private caches are not available in Route Handlers", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task APrivateCacheOutsideARequest_IsAnError()
     {
         using var t = new TestRuntime();
