@@ -577,10 +577,11 @@ public sealed partial class CacheRuntime
         }
 
         CountMiss(function, key, "MISS");
+        using var limit = ArmFillLimit(function, key, completion, flight, request);
         try
         {
             TrackWrite(handler.SetAsync(key, completion.Task), function, key);
-            var generated = await GenerateAsync<TBody, TResult>(function, body, request, handler).ConfigureAwait(false);
+            var generated = await WithinLimitAsync(GenerateAsync<TBody, TResult>(function, body, request, handler), completion.Task, limit is not null).ConfigureAwait(false);
             Complete(completion, generated.Entry);
             Interlocked.Increment(ref RunsOf(key));
             if (DebugCache)
@@ -732,7 +733,8 @@ public sealed partial class CacheRuntime
                     Debug("REVALIDATE", function, key);
                 }
 
-                var generated = await GenerateAsync<TBody, TResult>(function, body, request: null, handler).ConfigureAwait(false);
+                using var limit = ArmFillLimit(function, key, completion, flight, request: null);
+                var generated = await WithinLimitAsync(GenerateAsync<TBody, TResult>(function, body, request: null, handler), completion.Task, limit is not null).ConfigureAwait(false);
                 Complete(completion, generated.Entry);
             }
         }

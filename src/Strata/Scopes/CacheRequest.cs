@@ -70,6 +70,12 @@ public sealed class CacheRequest : IDisposable, IReadSink
         }
     }
 
+    /// <summary>
+    /// Whether this request prerenders a page into its static shell (no visitor, no request data): cache fills started in it
+    /// are limited by <see cref="StrataOptions.PrerenderFillTimeout"/> instead of <see cref="StrataOptions.FillTimeout"/>.
+    /// </summary>
+    public bool IsPrerender { get; set; }
+
     /// <summary>Whether draft mode is on: caches are neither read nor written.</summary>
     public bool IsDraftMode => Data?.IsDraftMode == true;
 

@@ -1,0 +1,154 @@
+using Strata.Tests.Support;
+using static Strata.Cache;
+
+namespace Strata.Tests.Runtime;
+
+/// <summary>
+/// The fill limit: a fill that does not finish within <see cref="StrataOptions.FillTimeout"/> (or
+/// <see cref="StrataOptions.PrerenderFillTimeout"/> while prerendering) fails for every caller waiting for it, and its key
+/// is free again.
+/// </summary>
+public sealed class FillLimitTests
+{
+    /// <summary>A real-time bound on awaits that must complete after the fake clock moved; never reached when the engine is right.</summary>
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+
+    private static Func<string, Task<int>> Slow(Upstream upstream) => Function(async (string id) =>
+    {
+        var n = await upstream.CallAsync();
+        return n;
+    });
+
+    [Fact]
+    public async Task JoinedCaller_GetsFillTimeoutError_WhenFillPassesLimit()
+    {
+        using var t = new TestRuntime(o => o.FillTimeout = TimeSpan.FromSeconds(60));
+        var upstream = new Upstream { Gate = Upstream.ClosedGate() };
+        var get = Slow(upstream);
+        var first = get("a");
+        var joined = get("a");
+
+        t.Advance(60);
+
+        var error = await Assert.ThrowsAsync<TimeoutException>(() => joined.WaitAsync(Bound));
+        Assert.Contains("did not finish within 60 s (Strata:FillTimeout)", error.Message, StringComparison.Ordinal);
+        var own = await Assert.ThrowsAsync<TimeoutException>(() => first.WaitAsync(Bound));
+        Assert.Equal(error.Message, own.Message); // the caller that started the fill gets the same error
+    }
+
+    [Fact]
+    public async Task Key_IsFreeAgain_AfterFillPassedLimit()
+    {
+        using var t = new TestRuntime(o => o.FillTimeout = TimeSpan.FromSeconds(60));
+        var upstream = new Upstream { Gate = Upstream.ClosedGate() };
+        var get = Slow(upstream);
+        var hung = get("a");
+        t.Advance(60);
+        var error = await Assert.ThrowsAsync<TimeoutException>(() => hung.WaitAsync(Bound));
+        Assert.Contains("Strata:FillTimeout", error.Message, StringComparison.Ordinal);
+
+        upstream.Gate = Upstream.ClosedGate();
+        upstream.Gate.SetResult();
+        var next = await get("a").WaitAsync(Bound); // the hung run never gets to call upstream
+
+        Assert.Equal(1, next);
+        Assert.Equal(1, await get("a").WaitAsync(Bound)); // stored: a hit
+    }
+
+    [Fact]
+    public async Task LateResultOfTimedOutFill_IsNotStored()
+    {
+        using var t = new TestRuntime(o => o.FillTimeout = TimeSpan.FromSeconds(60));
+        var upstream = new Upstream { Gate = Upstream.ClosedGate() };
+        var ended = new Gate();
+        var get = Function(async (string id) =>
+        {
+            var n = await upstream.CallAsync();
+            ended.Open();
+            return n;
+        });
+        var hung = get("a");
+        t.Advance(60);
+        await Assert.ThrowsAsync<TimeoutException>(() => hung.WaitAsync(Bound));
+
+        upstream.Gate.SetResult(); // the abandoned run ends now, with call 1
+        await ended.WaitAsync().WaitAsync(Bound);
+        await t.Runtime.FlushAsync().WaitAsync(Bound);
+        var next = await get("a").WaitAsync(Bound);
+
+        Assert.Equal(2, next);
+    }
+
+    [Fact]
+    public async Task Fill_IsNotLimited_WhenFillTimeoutIsInfinite()
+    {
+        using var t = new TestRuntime(o => o.FillTimeout = Timeout.InfiniteTimeSpan);
+        var gate = Upstream.ClosedGate();
+        var upstream = new Upstream { Gate = gate };
+        var get = Slow(upstream);
+        var first = get("a");
+        var joined = get("a");
+
+        t.Advance(3600);
+        gate.SetResult();
+
+        Assert.Equal(1, await first.WaitAsync(Bound));
+        Assert.Equal(1, await joined.WaitAsync(Bound));
+    }
+
+    [Fact]
+    public async Task HungBackgroundRefresh_FreesKey_AfterLimit()
+    {
+        using var t = new TestRuntime(o => o.FillTimeout = TimeSpan.FromSeconds(60));
+        var upstream = new Upstream();
+        var get = Function(async (string id) =>
+        {
+            CacheLife(revalidate: 10, expire: 100000);
+            return await upstream.CallAsync();
+        });
+        Assert.Equal(1, await get("a"));
+        t.Advance(20);
+        upstream.Gate = Upstream.ClosedGate();
+        Assert.Equal(1, await get("a")); // stale: a refresh starts and hangs
+
+        t.Advance(60);
+        upstream.Gate = Upstream.ClosedGate();
+        upstream.Gate.SetResult();
+        t.Advance(11); // past the retry interval after the failed refresh
+        Assert.Equal(1, await get("a")); // stale again: a new refresh starts (the hung one no longer holds the key)
+        await t.Runtime.FlushAsync().WaitAsync(Bound);
+
+        Assert.Equal(2, await get("a")); // the hung refresh never gets to call upstream
+    }
+
+    [Fact]
+    public async Task PrerenderFill_FailsWithNextJsMessage_AfterPrerenderFillTimeout()
+    {
+        using var t = new TestRuntime();
+        var upstream = new Upstream { Gate = Upstream.ClosedGate() };
+        var get = Slow(upstream);
+        Task<int> fill;
+        using (var request = t.Runtime.BeginRequest(phase: CacheRequestPhase.Render, route: "/shell"))
+        {
+            request.IsPrerender = true;
+            fill = get("a");
+        }
+
+        t.Advance(49);
+        Assert.False(fill.IsCompleted);
+        t.Advance(1);
+
+        var error = await Assert.ThrowsAsync<TimeoutException>(() => fill.WaitAsync(Bound));
+        Assert.StartsWith("Route /shell: filling a cache during prerender timed out after 50 s", error.Message, StringComparison.Ordinal);
+        Assert.Contains("were used inside [UseCache]", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-5)]
+    public void Runtime_RejectsFillTimeout_ThatIsNotPositive(int seconds)
+    {
+        var error = Assert.Throws<ArgumentException>(() => new CacheRuntime(new StrataOptions { FillTimeout = TimeSpan.FromSeconds(seconds) }));
+        Assert.Contains("Strata:FillTimeout", error.Message, StringComparison.Ordinal);
+    }
+}
