@@ -36,6 +36,7 @@ namespace Microsoft.Extensions.DependencyInjection
             services.AddSingleton<StrataAspNetCoreMarker>();
             services.AddHttpContextAccessor();
             services.AddSingleton<IRouteTemplateResolver, RouteTemplates>(); // RevalidatePath reads templates as routing does
+            services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, HeadRequests>(); // HEAD to pages: the GET's headers, no body
 
             // Slots and callbacks are handed through cached functions untouched and left out of their keys.
             CacheKeyPassThrough.Register(typeof(RenderFragment));

@@ -29,6 +29,7 @@ internal sealed class StrataRequestMiddleware(RequestDelegate next, CacheRuntime
         }
 
         var isComponentEndpoint = endpoint?.Metadata.GetMetadata<ComponentTypeMetadata>() is not null;
+        HeadRequests.RestoreUnlessPage(context, isComponentEndpoint);
         var path = context.Request.Path.HasValue ? context.Request.Path.Value! : "/";
         var route = RouteTemplates.Of(endpoint) ?? path;
         var phase = !isComponentEndpoint ? CacheRequestPhase.Handler

@@ -51,9 +51,10 @@ public sealed class StrataOptions
 
     /// <summary>
     /// The longest a cache fill (a miss shared by its concurrent callers, or a background refresh) may run. Past it, every
-    /// caller waiting for the fill gets a <see cref="TimeoutException"/> naming the function, the handler's pending write ends
-    /// without an entry and the key is free again: the next call runs the function again. The run itself is not stopped (its
-    /// result is dropped). The default is 60 seconds; <see cref="Timeout.InfiniteTimeSpan"/> turns the limit off.
+    /// caller that joined the fill gets a <see cref="TimeoutException"/> naming the function, the handler's pending write ends
+    /// without an entry and the key is free again: the next call runs the function again. The run itself is not stopped: the
+    /// caller that started it gets its result when it comes, which is not stored. The default is 60 seconds;
+    /// <see cref="Timeout.InfiniteTimeSpan"/> turns the limit off.
     /// </summary>
     public TimeSpan FillTimeout { get; set; } = TimeSpan.FromSeconds(StrataDefaults.FillTimeoutSeconds);
 

@@ -76,8 +76,8 @@ internal static class ErrorMessages
         "and are kept only in the browser, so they run while a request is handled (a Razor component, an endpoint or a server action).";
 
     public static string FillTimedOut(string function, double seconds) =>
-        $"Filling the cache entry of {function} did not finish within {Seconds(seconds)} s (Strata:FillTimeout). The callers waiting for it " +
-        "get this error and the next call runs the function again; the run itself is not stopped and its result is dropped. Find what " +
+        $"Filling the cache entry of {function} did not finish within {Seconds(seconds)} s (Strata:FillTimeout). The callers that joined it " +
+        "get this error and the next call runs the function again; the run itself is not stopped and its result is not stored. Find what " +
         "the function waits for (a lock, a query or HTTP call without a timeout, a task that never completes), or raise Strata:FillTimeout " +
         "if it legitimately takes this long.";
 

@@ -5,9 +5,10 @@ namespace Strata;
 /// <summary>
 /// The fill limit: a run of a key (a miss shared by its callers, or a background refresh) that has not finished after
 /// <see cref="StrataOptions.FillTimeout"/> (<see cref="StrataOptions.PrerenderFillTimeout"/> while prerendering) fails for
-/// everyone waiting on it with an error naming the function and the limit; the handler's pending write ends without an
-/// entry and the key's in-flight slot is freed, so the next call runs the function again. The run itself cannot be stopped;
-/// what it returns later is dropped.
+/// every caller that joined it with an error naming the function and the limit; the handler's pending write ends without an
+/// entry and the key's in-flight slot is freed, so the next call runs the function again. The run itself cannot be stopped:
+/// the caller that started it gets what it returns (as it would without a cache), which is not stored. While prerendering,
+/// that caller gets the error too: the prerender fails with Next.js's "Filling a cache during prerender timed out".
 /// </summary>
 public sealed partial class CacheRuntime
 {
@@ -42,12 +43,12 @@ public sealed partial class CacheRuntime
     }
 
     /// <summary>
-    /// The run's result, or the limit's error when <paramref name="completion"/> failed first (only the limit completes it
-    /// before the run has ended).
+    /// For the prerendering caller that started a run: its result, or the limit's error when <paramref name="completion"/>
+    /// failed first (only the limit completes it before the run has ended).
     /// </summary>
-    private static async ValueTask<Result<TResult>> WithinLimitAsync<TResult>(ValueTask<Result<TResult>> run, Task<CacheEntry> completion, bool limited)
+    private static async ValueTask<Result<TResult>> WithinLimitAsync<TResult>(ValueTask<Result<TResult>> run, Task<CacheEntry> completion)
     {
-        if (!limited || run.IsCompleted)
+        if (run.IsCompleted)
         {
             return await run.ConfigureAwait(false);
         }

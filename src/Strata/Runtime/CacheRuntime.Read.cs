@@ -581,7 +581,10 @@ public sealed partial class CacheRuntime
         try
         {
             TrackWrite(handler.SetAsync(key, completion.Task), function, key);
-            var generated = await WithinLimitAsync(GenerateAsync<TBody, TResult>(function, body, request, handler), completion.Task, limit is not null).ConfigureAwait(false);
+            var run = GenerateAsync<TBody, TResult>(function, body, request, handler);
+            var generated = request is { IsPrerender: true } && limit is not null
+                ? await WithinLimitAsync(run, completion.Task).ConfigureAwait(false)
+                : await run.ConfigureAwait(false);
             Complete(completion, generated.Entry);
             Interlocked.Increment(ref RunsOf(key));
             if (DebugCache)
@@ -734,7 +737,7 @@ public sealed partial class CacheRuntime
                 }
 
                 using var limit = ArmFillLimit(function, key, completion, flight, request: null);
-                var generated = await WithinLimitAsync(GenerateAsync<TBody, TResult>(function, body, request: null, handler), completion.Task, limit is not null).ConfigureAwait(false);
+                var generated = await GenerateAsync<TBody, TResult>(function, body, request: null, handler).ConfigureAwait(false);
                 Complete(completion, generated.Entry);
             }
         }
