@@ -39,19 +39,24 @@ public sealed class FillLimitTests
     public async Task Key_IsFreeAgain_AfterFillPassedLimit()
     {
         using var t = new TestRuntime(o => o.FillTimeout = TimeSpan.FromSeconds(60));
-        var upstream = new Upstream { Gate = Upstream.ClosedGate() };
+        var hungGate = Upstream.ClosedGate();
+        var upstream = new Upstream { Gate = hungGate };
         var get = Slow(upstream);
         var hung = get("a");
+        var joined = get("a");
         t.Advance(60);
-        var error = await Assert.ThrowsAsync<TimeoutException>(() => hung.WaitAsync(Bound));
+        var error = await Assert.ThrowsAsync<TimeoutException>(() => joined.WaitAsync(Bound));
         Assert.Contains("Strata:FillTimeout", error.Message, StringComparison.Ordinal);
 
         upstream.Gate = Upstream.ClosedGate();
         upstream.Gate.SetResult();
-        var next = await get("a").WaitAsync(Bound); // the hung run never gets to call upstream
+        var next = await get("a").WaitAsync(Bound); // the hung run has not called upstream yet
 
         Assert.Equal(1, next);
-        Assert.Equal(1, await get("a").WaitAsync(Bound)); // stored: a hit
+        hungGate.SetResult(); // the hung run ends: its caller gets call 2, which is not stored
+        Assert.Equal(2, await hung.WaitAsync(Bound));
+        await t.Runtime.FlushAsync().WaitAsync(Bound);
+        Assert.Equal(1, await get("a").WaitAsync(Bound));
     }
 
     [Fact]
@@ -59,19 +64,14 @@ public sealed class FillLimitTests
     {
         using var t = new TestRuntime(o => o.FillTimeout = TimeSpan.FromSeconds(60));
         var upstream = new Upstream { Gate = Upstream.ClosedGate() };
-        var ended = new Gate();
-        var get = Function(async (string id) =>
-        {
-            var n = await upstream.CallAsync();
-            ended.Open();
-            return n;
-        });
+        var get = Slow(upstream);
         var hung = get("a");
+        var joined = get("a");
         t.Advance(60);
-        await Assert.ThrowsAsync<TimeoutException>(() => hung.WaitAsync(Bound));
+        await Assert.ThrowsAsync<TimeoutException>(() => joined.WaitAsync(Bound));
 
         upstream.Gate.SetResult(); // the abandoned run ends now, with call 1
-        await ended.WaitAsync().WaitAsync(Bound);
+        Assert.Equal(1, await hung.WaitAsync(Bound));
         await t.Runtime.FlushAsync().WaitAsync(Bound);
         var next = await get("a").WaitAsync(Bound);
 
@@ -100,24 +100,39 @@ public sealed class FillLimitTests
     {
         using var t = new TestRuntime(o => o.FillTimeout = TimeSpan.FromSeconds(60));
         var upstream = new Upstream();
+        var entered = new Gate();
         var get = Function(async (string id) =>
         {
             CacheLife(revalidate: 10, expire: 100000);
-            return await upstream.CallAsync();
+            var call = upstream.CallAsync();
+            entered.Open();
+            return await call;
         });
         Assert.Equal(1, await get("a"));
         t.Advance(20);
-        upstream.Gate = Upstream.ClosedGate();
+        var hungGate = Upstream.ClosedGate();
+        upstream.Gate = hungGate;
+        entered = new Gate();
         Assert.Equal(1, await get("a")); // stale: a refresh starts and hangs
+        await entered.WaitAsync().WaitAsync(Bound);
 
         t.Advance(60);
         upstream.Gate = Upstream.ClosedGate();
         upstream.Gate.SetResult();
-        t.Advance(11); // past the retry interval after the failed refresh
-        Assert.Equal(1, await get("a")); // stale again: a new refresh starts (the hung one no longer holds the key)
-        await t.Runtime.FlushAsync().WaitAsync(Bound);
+        // Stale reads start a new refresh now that the hung one no longer holds the key; it stores call 2. (Without the
+        // limit the hung refresh holds the key and every read returns 1 until the bound.)
+        var deadline = DateTime.UtcNow + Bound;
+        int value;
+        while ((value = await get("a")) == 1 && DateTime.UtcNow < deadline)
+        {
+            await Task.Yield();
+        }
 
-        Assert.Equal(2, await get("a")); // the hung refresh never gets to call upstream
+        Assert.Equal(2, value);
+        hungGate.SetResult(); // the hung refresh ends with call 3, which is not stored
+        await t.Runtime.FlushAsync().WaitAsync(Bound);
+        Assert.Equal(3, upstream.Calls);
+        Assert.Equal(2, await get("a"));
     }
 
     [Fact]
