@@ -1,0 +1,278 @@
+using System.Collections.Concurrent;
+using System.IO.Hashing;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components.Endpoints;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Patterns;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+using Microsoft.Net.Http.Headers;
+using Strata.AspNetCore.Http;
+
+namespace Strata.AspNetCore.Shell;
+
+/// <summary>
+/// Makes static shells: once the application has started (in the background, so readiness is not delayed), every page
+/// without route parameters is rendered through its endpoint in a request scope marked as a prerender, with no visitor
+/// (no cookies, headers or query), at most <see cref="StaticShellOptions.PrerenderConcurrency"/> at a time; and again when
+/// <see cref="ShellStore"/> finds a shell stale or expired. A page becomes a shell when it rendered completely (no part still
+/// streaming), read no request data and no private cache, and every application component outside its cached components
+/// only renders its parameters (one that injects a service or loads data in a lifecycle method may read what no cache
+/// tracks). Otherwise it stays dynamic, and the reason is logged.
+/// </summary>
+internal sealed partial class ShellPrerenderer : IHostedService
+{
+    private const string EnhancedNavigationAccept = "text/html; blazor-enhanced-nav=on";
+
+    private static readonly HashSet<string> RequestOnlyHeaders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        HeaderNames.Date, HeaderNames.Server, HeaderNames.SetCookie, HeaderNames.ContentLength, HeaderNames.TransferEncoding, HeaderNames.ETag,
+    };
+
+    private readonly ShellStore _store;
+    private readonly CacheRuntime _runtime;
+    private readonly IServiceScopeFactory _scopes;
+    private readonly EndpointDataSource _endpoints;
+    private readonly IHostApplicationLifetime _lifetime;
+    private readonly IHttpContextAccessor _accessor;
+    private readonly ILogger _logger;
+    private readonly string? _antiforgeryCookie;
+    private readonly SemaphoreSlim _slots;
+    private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.OrdinalIgnoreCase);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Dictionary<string, RouteEndpoint> _routes = new(StringComparer.OrdinalIgnoreCase);
+
+    public ShellPrerenderer(
+        ShellStore store, CacheRuntime runtime, IServiceScopeFactory scopes, EndpointDataSource endpoints, IHostApplicationLifetime lifetime,
+        IHttpContextAccessor accessor, IOptions<StaticShellOptions> options, IOptions<AntiforgeryOptions> antiforgery, ILogger<ShellPrerenderer> logger)
+    {
+        _store = store;
+        _runtime = runtime;
+        _scopes = scopes;
+        _endpoints = endpoints;
+        _lifetime = lifetime;
+        _accessor = accessor;
+        _logger = logger;
+        _antiforgeryCookie = antiforgery.Value.Cookie.Name;
+        _slots = new SemaphoreSlim(Math.Max(1, options.Value.PrerenderConcurrency));
+        store.Regenerate = Schedule;
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (_store.NotSupportedReason is { } reason)
+        {
+            LogOff(reason);
+            _started.TrySetResult();
+            return Task.CompletedTask;
+        }
+
+        _lifetime.ApplicationStarted.Register(() => _ = Task.Run(PrerenderAllAsync));
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        await WhenIdleAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Completes when the prerender after start-up and every regeneration asked for so far have ended (tests, shutdown).</summary>
+    public async Task WhenIdleAsync()
+    {
+        await _started.Task.ConfigureAwait(false);
+        while (!_running.IsEmpty)
+        {
+            await Task.WhenAll(_running.Values).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Makes the shell of <paramref name="path"/> again, unless that is already under way.</summary>
+    public void Schedule(string path)
+    {
+        if (_stopping.IsCancellationRequested || !_routes.TryGetValue(path, out var endpoint) || _running.ContainsKey(path))
+        {
+            return;
+        }
+
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_running.TryAdd(path, done.Task))
+        {
+            return;
+        }
+
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await PrerenderAsync(endpoint, path).ConfigureAwait(false);
+            }
+            finally
+            {
+                _running.TryRemove(path, out _);
+                done.TrySetResult();
+            }
+        });
+    }
+
+    private async Task PrerenderAllAsync()
+    {
+        try
+        {
+            var routes = new Dictionary<string, RouteEndpoint>(StringComparer.OrdinalIgnoreCase);
+            foreach (var endpoint in _endpoints.Endpoints.OfType<RouteEndpoint>())
+            {
+                if (StaticPath(endpoint) is { } path)
+                {
+                    routes.TryAdd(path, endpoint);
+                }
+            }
+
+            _routes = routes;
+            foreach (var path in routes.Keys)
+            {
+                Schedule(path);
+            }
+        }
+        catch (Exception ex)
+        {
+            LogFailed("(routes)", ex);
+        }
+        finally
+        {
+            _started.TrySetResult();
+        }
+    }
+
+    /// <summary>The path of a page endpoint without route parameters that answers GET and needs no authorization; otherwise <see langword="null"/>.</summary>
+    private static string? StaticPath(RouteEndpoint endpoint)
+    {
+        var metadata = endpoint.Metadata;
+        if (metadata.GetMetadata<ComponentTypeMetadata>() is null || metadata.GetMetadata<IAuthorizeData>() is not null ||
+            metadata.GetMetadata<IHttpMethodMetadata>() is { } methods && !methods.HttpMethods.Contains(HttpMethods.Get, StringComparer.OrdinalIgnoreCase) ||
+            endpoint.RoutePattern.Parameters.Count > 0)
+        {
+            return null;
+        }
+
+        var segments = endpoint.RoutePattern.PathSegments.Select(s => string.Concat(s.Parts.OfType<RoutePatternLiteralPart>().Select(p => p.Content)));
+        return "/" + string.Join('/', segments);
+    }
+
+    private async Task PrerenderAsync(RouteEndpoint endpoint, string path)
+    {
+        await _slots.WaitAsync(_stopping.Token).ConfigureAwait(false);
+        try
+        {
+            for (var attempt = 0; ; attempt++)
+            {
+                var (document, web) = await RenderAsync(endpoint, path, enhanced: false).ConfigureAwait(false);
+                var request = web.Request;
+                if (NotStatic(document, web) is { } reason)
+                {
+                    _store.Remove(path);
+                    LogNotStatic(path, reason);
+                    return;
+                }
+
+                var entries = request.Entries ?? (_store.NowMs, long.MaxValue, long.MaxValue);
+                if (entries.StaleAt < _store.NowMs && attempt == 0)
+                {
+                    // It was built from a stale entry, whose refresh is under way: wait for it and render again.
+                    await _runtime.FlushAsync().ConfigureAwait(false);
+                    continue;
+                }
+
+                var (enhanced, _) = await RenderAsync(endpoint, path, enhanced: true).ConfigureAwait(false);
+                var tags = request.Tags.Concat(request.ImplicitTags).Distinct(StringComparer.Ordinal).ToArray();
+                _store.Set(new StaticShell(path, Response(document), Response(enhanced), tags, entries.Oldest, entries.StaleAt, entries.ExpireAt, _store.Handlers.Length));
+                LogPrerendered(path, document.Body.Length);
+                return;
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            _store.Remove(path);
+            LogFailed(path, ex);
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    /// <summary>Renders the page as a visitor without cookies would get it, through its endpoint, in a request scope marked as a prerender.</summary>
+    private async Task<(Rendered Page, StrataWebRequest Web)> RenderAsync(RouteEndpoint endpoint, string path, bool enhanced)
+    {
+        await using var scope = _scopes.CreateAsyncScope();
+        var context = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
+        var request = context.Request;
+        request.Method = HttpMethods.Get;
+        request.Scheme = "http";
+        request.Host = new HostString("localhost");
+        request.Path = path;
+        request.Headers.Accept = enhanced ? EnhancedNavigationAccept : "text/html";
+        using var body = new MemoryStream();
+        context.Features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(body));
+        context.SetEndpoint(endpoint);
+
+        var previous = _accessor.HttpContext;
+        _accessor.HttpContext = context;
+        try
+        {
+            var web = await StrataRequestMiddleware.RunAsync(_runtime, _antiforgeryCookie, context, endpoint, isComponentEndpoint: true, endpoint.RequestDelegate!, prerender: true)
+                .ConfigureAwait(false);
+            await context.Response.Body.FlushAsync().ConfigureAwait(false);
+            var headers = context.Response.Headers.Where(h => !RequestOnlyHeaders.Contains(h.Key)).ToArray();
+            return (new Rendered(context.Response.StatusCode, context.Response.ContentType, body.ToArray(), headers), web);
+        }
+        finally
+        {
+            _accessor.HttpContext = previous;
+        }
+    }
+
+    /// <summary>Why the rendered page cannot be a static shell, or <see langword="null"/>.</summary>
+    private static string? NotStatic(Rendered page, StrataWebRequest web)
+    {
+        var request = web.Request;
+        return page.Status != StatusCodes.Status200OK ? $"it answered {page.Status}"
+            : page.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) != true ? "it is not HTML"
+            : request.UsedRequestData ? "it reads request data (Cookies(), Headers(), SearchParams() or Connection())"
+            : request.UsedPrivateCache ? "it uses a private cache"
+            : web.DynamicReason is { } dynamic ? dynamic
+            : web.NotStaticReason is { } work ? work
+            : web.IsDynamic(web.HttpContext.Response) ? "part of it is streamed (a [StreamRendering] component that is still loading)"
+            : null;
+    }
+
+    private static ShellResponse Response(Rendered page)
+    {
+        var etag = "\"" + Convert.ToHexStringLower(XxHash3.Hash(page.Body)) + "\"";
+        return new ShellResponse(page.Body, page.Headers, etag);
+    }
+
+    [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "Static shell of {Path}: {Bytes} bytes, served from memory.")]
+    private partial void LogPrerendered(string path, int bytes);
+
+    [LoggerMessage(EventId = 41, Level = LogLevel.Information, Message = "No static shell for {Path}: {Reason}. It is rendered on every request.")]
+    private partial void LogNotStatic(string path, string reason);
+
+    [LoggerMessage(EventId = 42, Level = LogLevel.Warning, Message = "Prerendering {Path} failed; it is rendered on every request until a prerender succeeds.")]
+    private partial void LogFailed(string path, Exception exception);
+
+    [LoggerMessage(EventId = 43, Level = LogLevel.Information, Message = "The static shell is off: {Reason}.")]
+    private partial void LogOff(string reason);
+
+    private sealed record Rendered(int Status, string? ContentType, byte[] Body, KeyValuePair<string, StringValues>[] Headers);
+}
