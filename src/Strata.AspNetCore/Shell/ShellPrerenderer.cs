@@ -108,18 +108,22 @@ internal sealed partial class ShellPrerenderer : IHostedService
             return;
         }
 
-        _ = Task.Run(async () =>
+        using (ExecutionContext.SuppressFlow())
         {
-            try
+            // Not the flow of the request that asked for it: the prerender sets its own HttpContext for the accessor.
+            _ = Task.Run(async () =>
             {
-                await PrerenderAsync(endpoint, path).ConfigureAwait(false);
-            }
-            finally
-            {
-                _running.TryRemove(path, out _);
-                done.TrySetResult();
-            }
-        });
+                try
+                {
+                    await PrerenderAsync(endpoint, path).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _running.TryRemove(path, out _);
+                    done.TrySetResult();
+                }
+            });
+        }
     }
 
     private async Task PrerenderAllAsync()
@@ -174,13 +178,14 @@ internal sealed partial class ShellPrerenderer : IHostedService
             for (var attempt = 0; ; attempt++)
             {
                 var (document, web) = await RenderAsync(endpoint, path, enhanced: false).ConfigureAwait(false);
-                var request = web.Request;
                 if (NotStatic(document, web) is { } reason)
                 {
                     _store.Remove(path);
                     LogNotStatic(path, reason);
                     return;
                 }
+
+                var request = web!.Request;
 
                 var entries = request.Entries ?? (_store.NowMs, long.MaxValue, long.MaxValue);
                 if (entries.StaleAt < _store.NowMs && attempt == 0)
@@ -190,7 +195,14 @@ internal sealed partial class ShellPrerenderer : IHostedService
                     continue;
                 }
 
-                var (enhanced, _) = await RenderAsync(endpoint, path, enhanced: true).ConfigureAwait(false);
+                var (enhanced, enhancedWeb) = await RenderAsync(endpoint, path, enhanced: true).ConfigureAwait(false);
+                if (NotStatic(enhanced, enhancedWeb) is { } enhancedReason)
+                {
+                    _store.Remove(path);
+                    LogNotStatic(path, enhancedReason);
+                    return;
+                }
+
                 var tags = request.Tags.Concat(request.ImplicitTags).Distinct(StringComparer.Ordinal).ToArray();
                 _store.Set(new StaticShell(path, Response(document), Response(enhanced), tags, entries.Oldest, entries.StaleAt, entries.ExpireAt, _store.Handlers.Length));
                 LogPrerendered(path, document.Body.Length);
@@ -211,10 +223,14 @@ internal sealed partial class ShellPrerenderer : IHostedService
         }
     }
 
-    /// <summary>Renders the page as a visitor without cookies would get it, through its endpoint, in a request scope marked as a prerender.</summary>
-    private async Task<(Rendered Page, StrataWebRequest Web)> RenderAsync(RouteEndpoint endpoint, string path, bool enhanced)
+    /// <summary>
+    /// Renders the page as a visitor without cookies would get it, through its endpoint, in a request scope marked as a
+    /// prerender. When the page starts streaming (a <c>[StreamRendering]</c> part still loading when the rest was ready), it
+    /// is not waited for: it is not a static shell, and its render ends in the background.
+    /// </summary>
+    private async Task<(Rendered Page, StrataWebRequest? Web)> RenderAsync(RouteEndpoint endpoint, string path, bool enhanced)
     {
-        await using var scope = _scopes.CreateAsyncScope();
+        var scope = _scopes.CreateAsyncScope();
         var context = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
         var request = context.Request;
         request.Method = HttpMethods.Get;
@@ -222,29 +238,43 @@ internal sealed partial class ShellPrerenderer : IHostedService
         request.Host = new HostString("localhost");
         request.Path = path;
         request.Headers.Accept = enhanced ? EnhancedNavigationAccept : "text/html";
-        using var body = new MemoryStream();
+        var body = new ShellBody(context.Response);
         context.Features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(body));
         context.SetEndpoint(endpoint);
+        _accessor.HttpContext = context; // this flow only: each prerender runs in a task of its own
 
-        var previous = _accessor.HttpContext;
-        _accessor.HttpContext = context;
+        var run = StrataRequestMiddleware.RunAsync(_runtime, _antiforgeryCookie, context, endpoint, isComponentEndpoint: true, endpoint.RequestDelegate!, prerender: true);
+        if (await Task.WhenAny(run, body.Streaming).ConfigureAwait(false) != run)
+        {
+            _ = run.ContinueWith(static async (t, state) =>
+            {
+                _ = t.Exception;
+                await ((AsyncServiceScope)state!).DisposeAsync().ConfigureAwait(false);
+            }, scope, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            return (new Rendered(StatusCodes.Status200OK, context.Response.ContentType, [], [], Streamed: true), null);
+        }
+
         try
         {
-            var web = await StrataRequestMiddleware.RunAsync(_runtime, _antiforgeryCookie, context, endpoint, isComponentEndpoint: true, endpoint.RequestDelegate!, prerender: true)
-                .ConfigureAwait(false);
-            await context.Response.Body.FlushAsync().ConfigureAwait(false);
+            var web = await run.ConfigureAwait(false);
             var headers = context.Response.Headers.Where(h => !RequestOnlyHeaders.Contains(h.Key)).ToArray();
-            return (new Rendered(context.Response.StatusCode, context.Response.ContentType, body.ToArray(), headers), web);
+            return (new Rendered(context.Response.StatusCode, context.Response.ContentType, body.ToArray(), headers, Streamed: false), web);
         }
         finally
         {
-            _accessor.HttpContext = previous;
+            await scope.DisposeAsync().ConfigureAwait(false);
         }
     }
 
     /// <summary>Why the rendered page cannot be a static shell, or <see langword="null"/>.</summary>
-    private static string? NotStatic(Rendered page, StrataWebRequest web)
+    private static string? NotStatic(Rendered page, StrataWebRequest? web)
     {
+        if (page.Streamed || web is null)
+        {
+            return "part of it is streamed (a [StreamRendering] component was still loading when the rest was ready); " +
+                "streaming parts into a static shell is not supported yet";
+        }
+
         var request = web.Request;
         return page.Status != StatusCodes.Status200OK ? $"it answered {page.Status}"
             : page.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) != true ? "it is not HTML"
@@ -252,7 +282,7 @@ internal sealed partial class ShellPrerenderer : IHostedService
             : request.UsedPrivateCache ? "it uses a private cache"
             : web.DynamicReason is { } dynamic ? dynamic
             : web.NotStaticReason is { } work ? work
-            : web.IsDynamic(web.HttpContext.Response) ? "part of it is streamed (a [StreamRendering] component that is still loading)"
+            : web.IsDynamic(web.HttpContext.Response) ? "it depends on the request"
             : null;
     }
 
@@ -274,5 +304,48 @@ internal sealed partial class ShellPrerenderer : IHostedService
     [LoggerMessage(EventId = 43, Level = LogLevel.Information, Message = "The static shell is off: {Reason}.")]
     private partial void LogOff(string reason);
 
-    private sealed record Rendered(int Status, string? ContentType, byte[] Body, KeyValuePair<string, StringValues>[] Headers);
+    private sealed record Rendered(int Status, string? ContentType, byte[] Body, KeyValuePair<string, StringValues>[] Headers, bool Streamed);
+
+    /// <summary>
+    /// The body of a prerender: the bytes in memory, and a signal when the page starts streaming (Blazor marks a streaming
+    /// response with <c>Content-Encoding: identity</c> before it writes the first part).
+    /// </summary>
+    private sealed class ShellBody(HttpResponse response) : MemoryStream
+    {
+        private readonly TaskCompletionSource _streaming = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Streaming => _streaming.Task;
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            Check();
+            base.Write(buffer, offset, count);
+        }
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            Check();
+            base.Write(buffer);
+        }
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        {
+            Check();
+            return base.WriteAsync(buffer, offset, count, cancellationToken);
+        }
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            Check();
+            return base.WriteAsync(buffer, cancellationToken);
+        }
+
+        private void Check()
+        {
+            if (response.Headers.ContentEncoding == "identity")
+            {
+                _streaming.TrySetResult();
+            }
+        }
+    }
 }
