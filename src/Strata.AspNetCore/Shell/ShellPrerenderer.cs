@@ -172,45 +172,36 @@ internal sealed partial class ShellPrerenderer : IHostedService
 
     private async Task PrerenderAsync(RouteEndpoint endpoint, string path)
     {
-        await _slots.WaitAsync(_stopping.Token).ConfigureAwait(false);
         try
         {
-            for (var attempt = 0; ; attempt++)
+            await _slots.WaitAsync(_stopping.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        try
+        {
+            var document = await RenderStaticAsync(endpoint, path, enhanced: false).ConfigureAwait(false);
+            if (document?.Request.Entries is { } built && built.StaleAt < _store.NowMs)
             {
-                var (document, web) = await RenderAsync(endpoint, path, enhanced: false).ConfigureAwait(false);
-                if (NotStatic(document, web) is { } reason)
-                {
-                    _store.Remove(path);
-                    LogNotStatic(path, reason);
-                    return;
-                }
+                // It was built from a stale entry, whose refresh is under way: wait for it and render again (once).
+                await _runtime.FlushAsync().ConfigureAwait(false);
+                document = await RenderStaticAsync(endpoint, path, enhanced: false).ConfigureAwait(false);
+            }
 
-                var request = web!.Request;
-
-                var entries = request.Entries ?? (_store.NowMs, long.MaxValue, long.MaxValue);
-                if (entries.StaleAt < _store.NowMs && attempt == 0)
-                {
-                    // It was built from a stale entry, whose refresh is under way: wait for it and render again.
-                    await _runtime.FlushAsync().ConfigureAwait(false);
-                    continue;
-                }
-
-                var (enhanced, enhancedWeb) = await RenderAsync(endpoint, path, enhanced: true).ConfigureAwait(false);
-                if (NotStatic(enhanced, enhancedWeb) is { } enhancedReason)
-                {
-                    _store.Remove(path);
-                    LogNotStatic(path, enhancedReason);
-                    return;
-                }
-
-                var tags = request.Tags.Concat(request.ImplicitTags).Distinct(StringComparer.Ordinal).ToArray();
-                _store.Set(new StaticShell(path, Response(document), Response(enhanced), tags, entries.Oldest, entries.StaleAt, entries.ExpireAt, _store.Handlers.Length));
-                LogPrerendered(path, document.Body.Length);
+            var enhanced = document is null ? null : await RenderStaticAsync(endpoint, path, enhanced: true).ConfigureAwait(false);
+            if (document is null || enhanced is null)
+            {
                 return;
             }
-        }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
-        {
+
+            var request = document.Request;
+            var entries = request.Entries ?? (_store.NowMs, long.MaxValue, long.MaxValue);
+            var tags = request.Tags.Concat(request.ImplicitTags).Distinct(StringComparer.Ordinal).ToArray();
+            _store.Set(new StaticShell(path, Response(document.Page), Response(enhanced.Page), tags, entries.Oldest, entries.StaleAt, entries.ExpireAt, _store.Handlers.Length));
+            LogPrerendered(path, document.Page.Body.Length);
         }
         catch (Exception ex)
         {
@@ -221,6 +212,20 @@ internal sealed partial class ShellPrerenderer : IHostedService
         {
             _slots.Release();
         }
+    }
+
+    /// <summary>One variant of the page, or <see langword="null"/> (its shell removed, the reason logged) when it is not static.</summary>
+    private async Task<Prerendered?> RenderStaticAsync(RouteEndpoint endpoint, string path, bool enhanced)
+    {
+        var (page, web) = await RenderAsync(endpoint, path, enhanced).ConfigureAwait(false);
+        if (NotStatic(page, web) is { } reason)
+        {
+            _store.Remove(path);
+            LogNotStatic(path, reason);
+            return null;
+        }
+
+        return new Prerendered(page, web!.Request);
     }
 
     /// <summary>
@@ -303,6 +308,8 @@ internal sealed partial class ShellPrerenderer : IHostedService
 
     [LoggerMessage(EventId = 43, Level = LogLevel.Information, Message = "The static shell is off: {Reason}.")]
     private partial void LogOff(string reason);
+
+    private sealed record Prerendered(Rendered Page, CacheRequest Request);
 
     private sealed record Rendered(int Status, string? ContentType, byte[] Body, KeyValuePair<string, StringValues>[] Headers, bool Streamed);
 
