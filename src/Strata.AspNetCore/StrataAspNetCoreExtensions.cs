@@ -6,6 +6,7 @@ using Strata;
 using Strata.AspNetCore;
 using Strata.AspNetCore.Components;
 using Strata.AspNetCore.Http;
+using Strata.AspNetCore.Shell;
 
 namespace Microsoft.Extensions.DependencyInjection
 {
@@ -36,6 +37,11 @@ namespace Microsoft.Extensions.DependencyInjection
             services.AddSingleton<StrataAspNetCoreMarker>();
             services.AddHttpContextAccessor();
             services.AddSingleton<IRouteTemplateResolver, RouteTemplates>(); // RevalidatePath reads templates as routing does
+            services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, HeadRequests>(); // HEAD to pages: the GET's headers, no body
+            services.AddOptions<StaticShellOptions>().BindConfiguration(StaticShellOptions.Section);
+            services.AddSingleton<ShellStore>();
+            services.AddSingleton<ShellPrerenderer>();
+            services.AddHostedService(sp => sp.GetRequiredService<ShellPrerenderer>()); // static shells, made after start-up
 
             // Slots and callbacks are handed through cached functions untouched and left out of their keys.
             CacheKeyPassThrough.Register(typeof(RenderFragment));

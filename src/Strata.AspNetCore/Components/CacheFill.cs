@@ -20,9 +20,21 @@ internal sealed class CacheFill(CachedComponentType type, Dictionary<string, obj
     {
         await using var scope = scopes.CreateAsyncScope();
         var services = scope.ServiceProvider;
-        if (baseUri is not null && uri is not null && services.GetService<NavigationManager>() is IHostEnvironmentNavigationManager navigation)
+        var navigation = services.GetService<NavigationManager>();
+        string? redirect = null;
+        var notFound = false;
+        if (navigation is not null)
         {
-            navigation.Initialize(baseUri, uri);
+            if (baseUri is not null && uri is not null && navigation is IHostEnvironmentNavigationManager host)
+            {
+                host.Initialize(baseUri, uri, to =>
+                {
+                    redirect ??= to;
+                    return Task.CompletedTask;
+                });
+            }
+
+            navigation.OnNotFound += (_, _) => notFound = true;
         }
 
         var markers = new HoleMarkers();
@@ -39,12 +51,34 @@ internal sealed class CacheFill(CachedComponentType type, Dictionary<string, obj
 
         var activator = new FillActivator(type, services, scopes, baseUri, uri, route);
         await using var renderer = new FillRenderer(new FillServices(services, activator), services.GetRequiredService<ILoggerFactory>(), type);
-        var html = await renderer.Dispatcher.InvokeAsync(async () =>
+        string html;
+        try
         {
-            var root = renderer.BeginRenderingComponent(type.ComponentType, ParameterView.FromDictionary(values));
-            await root.QuiescenceTask;
-            return root.ToHtmlString();
-        });
+            html = await renderer.Dispatcher.InvokeAsync(async () =>
+            {
+                var root = renderer.BeginRenderingComponent(type.ComponentType, ParameterView.FromDictionary(values));
+                await root.QuiescenceTask;
+                return root.ToHtmlString();
+            });
+        }
+        catch (NavigationException ex)
+        {
+            redirect ??= ex.Location;
+            html = "";
+        }
+
+        // NotFound() or NavigateTo() in the component: nothing is stored (errors are never cached) and the page's own
+        // navigation manager answers the request (a 404 with the not-found page, or the redirect), as notFound() and
+        // redirect() in a "use cache" component do in Next.js.
+        if (notFound)
+        {
+            throw new CachedNavigationException(location: null);
+        }
+
+        if (redirect is not null)
+        {
+            throw new CachedNavigationException(redirect);
+        }
 
         return CachedHtml.Parse(html, markers, holes);
     }
@@ -104,4 +138,15 @@ internal sealed class CacheFill(CachedComponentType type, Dictionary<string, obj
             inner is IKeyedServiceProvider keyed ? keyed.GetRequiredKeyedService(serviceType, serviceKey)
                 : throw new InvalidOperationException($"No keyed service for type '{serviceType}' has been registered.");
     }
+}
+
+/// <summary>
+/// A cached component called <c>NavigationManager.NotFound()</c> (<see cref="Location"/> is <see langword="null"/>) or
+/// <c>NavigateTo</c> while it was filled: the fill fails, so no entry is stored, and the component that asked for it replays
+/// the navigation on the page's navigation manager.
+/// </summary>
+internal sealed class CachedNavigationException(string? location)
+    : Exception(location is null ? "The cached component called NavigationManager.NotFound()." : $"The cached component navigated to {location}.")
+{
+    public string? Location { get; } = location;
 }

@@ -98,12 +98,34 @@ internal class CachedComponent : IComponent
         {
             html = await lookup;
         }
+        catch (CachedNavigationException navigation) when (_web is not null)
+        {
+            Navigate(_web, navigation); // inside another fill (no request), the exception travels on to the outermost cached component
+            return;
+        }
         finally
         {
             _web?.EndFill();
         }
 
         Show(html);
+    }
+
+    /// <summary>
+    /// Replays <c>NotFound()</c> or <c>NavigateTo</c> of a fill on the page's navigation manager, which answers with the
+    /// not-found page or the redirect (and may throw <see cref="NavigationException"/> for the renderer to handle).
+    /// </summary>
+    private static void Navigate(StrataWebRequest web, CachedNavigationException navigation)
+    {
+        var manager = web.HttpContext.RequestServices.GetRequiredService<NavigationManager>();
+        if (navigation.Location is { } location)
+        {
+            manager.NavigateTo(location);
+        }
+        else
+        {
+            manager.NotFound();
+        }
     }
 
     private void Show(CachedHtml html)

@@ -34,6 +34,7 @@ internal sealed class ComponentTypeInfo
         RequestDataReason = FindRequestData(type);
         IsSection = IsNamed(type, "Microsoft.AspNetCore.Components.Sections.SectionContent");
         RunsAgain = ComponentLifecycle.CanRunAgain(type);
+        UncachedWorkReason = FindUncachedWork(type, UseCache, RunsAgain);
         _formNames = [.. Properties(type).Select(p => p.GetCustomAttribute<SupplyParameterFromFormAttribute>()).OfType<SupplyParameterFromFormAttribute>().Select(a => a.FormName)];
         _factory = ActivatorUtilities.CreateFactory(type, Type.EmptyTypes);
     }
@@ -50,6 +51,13 @@ internal sealed class ComponentTypeInfo
 
     /// <summary>Whether instances run their lifecycle again when the page of a form post is refreshed (see <see cref="ComponentLifecycle.CanRunAgain"/>).</summary>
     public bool RunsAgain { get; }
+
+    /// <summary>
+    /// Why instances may read data that no cache tracks, so that a page rendering them outside a cached component cannot be
+    /// prerendered into a static shell (e.g. "injects ProductStore as 'Store'"); <see langword="null"/> for ASP.NET Core's own
+    /// components, <c>[UseCache]</c> components and components that only render their parameters.
+    /// </summary>
+    public string? UncachedWorkReason { get; }
 
     public string Name => ReadableName(Type);
 
@@ -125,6 +133,31 @@ internal sealed class ComponentTypeInfo
         }
 
         return null;
+    }
+
+    private static string? FindUncachedWork(Type type, UseCacheAttribute? useCache, bool overridesLifecycle)
+    {
+        if (useCache is not null || type.Assembly.GetName().Name?.StartsWith("Microsoft.AspNetCore.", StringComparison.Ordinal) == true)
+        {
+            return null;
+        }
+
+        if (!typeof(ComponentBase).IsAssignableFrom(type))
+        {
+            return "is not a ComponentBase, so what it reads cannot be seen";
+        }
+
+        if (overridesLifecycle)
+        {
+            return "loads what it shows in its lifecycle methods (OnInitialized or OnParametersSet), outside any cache";
+        }
+
+        if (Properties(type).FirstOrDefault(p => p.IsDefined(typeof(InjectAttribute), inherit: true)) is { } injected)
+        {
+            return $"injects {ReadableName(injected.PropertyType)} as '{injected.Name}', which it may read outside any cache";
+        }
+
+        return type.GetConstructors().Any(c => c.GetParameters().Length > 0) ? "takes services in its constructor, which it may read outside any cache" : null;
     }
 
     private static bool IsNamed(Type type, string fullName)

@@ -28,6 +28,11 @@ internal sealed class StrataComponentActivator(IServiceProvider services, ICompo
                 web.MarkDynamic($"{info.Name} {reason}");
             }
 
+            if (web.Request.IsPrerender && info.UncachedWorkReason is { } work)
+            {
+                web.MarkNotStatic($"{info.Name} {work}");
+            }
+
             if (info.UseCache is not null)
             {
                 return CachedComponent.Create(info.Cached, services.GetRequiredService<IServiceScopeFactory>(), web, web.BaseUri, web.Uri, web.Request.Route);

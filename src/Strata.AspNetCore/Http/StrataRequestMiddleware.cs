@@ -3,17 +3,19 @@ using Microsoft.AspNetCore.Components.Endpoints;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.SignalR;
 using Strata.AspNetCore.Components;
+using Strata.AspNetCore.Shell;
 using Microsoft.Extensions.Options;
 
 namespace Strata.AspNetCore.Http;
 
 /// <summary>
-/// The request scope (<c>app.UseStrata()</c>): for every request it opens the engine's <see cref="CacheRequest"/> with the
-/// request data, the phase (a Razor component page renders, a Blazor form post is a server action, any other endpoint is a
-/// handler), the route template and the implicit tags of the path; sets the cache headers as the response starts; and waits
-/// for the tag updates the request started before it ends. WebSocket and SignalR connections get no request scope.
+/// The request scope (<c>app.UseStrata()</c>): a GET of a page that has a static shell gets the shell's bytes
+/// (<see cref="ShellStore"/>); every other request runs in the engine's <see cref="CacheRequest"/> with the request data,
+/// the phase (a Razor component page renders, a Blazor form post is a server action, any other endpoint is a handler), the
+/// route template and the implicit tags of the path; the cache headers are set as the response starts; and the tag updates
+/// the request started are awaited before it ends. WebSocket and SignalR connections get no request scope.
 /// </summary>
-internal sealed class StrataRequestMiddleware(RequestDelegate next, CacheRuntime runtime, IOptions<AntiforgeryOptions> antiforgery)
+internal sealed class StrataRequestMiddleware(RequestDelegate next, CacheRuntime runtime, IOptions<AntiforgeryOptions> antiforgery, ShellStore shells)
 {
     private readonly string? _antiforgeryCookie = antiforgery.Value.Cookie.Name;
 
@@ -37,6 +39,23 @@ internal sealed class StrataRequestMiddleware(RequestDelegate next, CacheRuntime
             return;
         }
 
+        HeadRequests.RestoreUnlessPage(context, isComponentEndpoint);
+        if (isComponentEndpoint && shells.TryServe(context, out var served))
+        {
+            await served;
+            return;
+        }
+
+        await RunAsync(runtime, _antiforgeryCookie, context, endpoint, isComponentEndpoint, next, prerender: false);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="next"/> in a request scope. While prerendering (<paramref name="prerender"/>) there is no server
+    /// to start the response, so the headers are applied when the page has been rendered.
+    /// </summary>
+    internal static async Task<StrataWebRequest> RunAsync(
+        CacheRuntime runtime, string? antiforgeryCookie, HttpContext context, Endpoint? endpoint, bool isComponentEndpoint, RequestDelegate next, bool prerender)
+    {
         var path = context.Request.Path.HasValue ? context.Request.Path.Value! : "/";
         var route = RouteTemplates.Of(endpoint) ?? path;
         var phase = !isComponentEndpoint ? CacheRequestPhase.Handler
@@ -45,6 +64,7 @@ internal sealed class StrataRequestMiddleware(RequestDelegate next, CacheRuntime
 
         using var request = runtime.BeginRequest(new HttpRequestData(context), phase, route, ImplicitTags.ForRequest(route, path));
         request.IsRouteHandler = phase == CacheRequestPhase.Handler; // private caches are not available in endpoints
+        request.IsPrerender = prerender;
         PageRefresh? refresh = null;
         if (phase == CacheRequestPhase.Action)
         {
@@ -52,12 +72,24 @@ internal sealed class StrataRequestMiddleware(RequestDelegate next, CacheRuntime
             request.Revalidated = refresh.RevalidatedAsync;
         }
 
-        var web = new StrataWebRequest(context, request, isComponentEndpoint, _antiforgeryCookie, refresh);
+        var web = new StrataWebRequest(context, request, isComponentEndpoint, antiforgeryCookie, refresh);
         context.Features.Set(web);
+        if (!prerender)
+        {
+            context.Response.OnStarting(static state => ((StrataWebRequest)state).ApplyHeaders(), web);
+        }
 
-        context.Response.OnStarting(static state => ((StrataWebRequest)state).ApplyHeaders(), web);
         await next(context);
-        await web.WriteStaleTimeTrailerAsync();
+        if (prerender)
+        {
+            await web.ApplyHeaders();
+        }
+        else
+        {
+            await web.WriteStaleTimeTrailerAsync();
+        }
+
         await request.CompleteAsync();
+        return web;
     }
 }

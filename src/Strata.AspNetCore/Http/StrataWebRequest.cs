@@ -38,6 +38,7 @@ internal sealed class StrataWebRequest(HttpContext context, CacheRequest request
     private int _pending;
     private string? _dynamicReason;
     private string? _sentStaleTime;
+    private string? _notStaticReason;
 
     public HttpContext HttpContext { get; } = context;
 
@@ -58,6 +59,11 @@ internal sealed class StrataWebRequest(HttpContext context, CacheRequest request
     public static StrataWebRequest? Of(HttpContext? context) => context?.Features.Get<StrataWebRequest>();
 
     public void MarkDynamic(string reason) => Interlocked.CompareExchange(ref _dynamicReason, reason, null);
+
+    /// <summary>While prerendering: why the page cannot become a static shell although it reads no request data, or <see langword="null"/>.</summary>
+    public string? NotStaticReason => Volatile.Read(ref _notStaticReason);
+
+    public void MarkNotStatic(string reason) => Interlocked.CompareExchange(ref _notStaticReason, reason, null);
 
     public void BeginFill() => Interlocked.Increment(ref _pending);
 

@@ -38,6 +38,12 @@ public static class StrataDefaults
     /// </summary>
     public const double FailSafeRetryIntervalSeconds = 10;
 
+    /// <summary>How long a cache fill may run before the callers waiting for it get an error and its key is free again: 60 seconds.</summary>
+    public const double FillTimeoutSeconds = 60;
+
+    /// <summary>How long a cache fill may run while a page is prerendered: 50 seconds (Next.js's prerender fill timeout).</summary>
+    public const double PrerenderFillTimeoutSeconds = 50;
+
     /// <summary>The environment variable that turns on verbose cache logging: <c>STRATA_DEBUG_CACHE=1</c>.</summary>
     public const string DebugEnvironmentVariable = "STRATA_DEBUG_CACHE";
 

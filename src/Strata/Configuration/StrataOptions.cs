@@ -49,6 +49,23 @@ public sealed class StrataOptions
     /// </summary>
     public TimeSpan FailSafeRetryInterval { get; set; } = TimeSpan.FromSeconds(StrataDefaults.FailSafeRetryIntervalSeconds);
 
+    /// <summary>
+    /// The longest a cache fill (a miss shared by its concurrent callers, or a background refresh) may run. Past it, every
+    /// caller that joined the fill gets a <see cref="TimeoutException"/> naming the function, the handler's pending write ends
+    /// without an entry and the key is free again: the next call runs the function again. The run itself is not stopped: the
+    /// caller that started it gets its result when it comes, which is not stored. The default is 60 seconds;
+    /// <see cref="Timeout.InfiniteTimeSpan"/> turns the limit off.
+    /// </summary>
+    public TimeSpan FillTimeout { get; set; } = TimeSpan.FromSeconds(StrataDefaults.FillTimeoutSeconds);
+
+    /// <summary>
+    /// The longest a cache fill may run while a page is prerendered into its static shell (Next.js's 50 s
+    /// <c>useCacheTimeout</c>). Past it the prerender fails with "Filling a cache during prerender timed out, likely because
+    /// request-specific arguments … were used inside [UseCache]". The default is 50 seconds; <see cref="Timeout.InfiniteTimeSpan"/>
+    /// turns the limit off.
+    /// </summary>
+    public TimeSpan PrerenderFillTimeout { get; set; } = TimeSpan.FromSeconds(StrataDefaults.PrerenderFillTimeoutSeconds);
+
     /// <summary>Logs every cache operation (get, set, hit, miss, stale, revalidate). The default is <see langword="false"/>, or <see langword="true"/> when <c>STRATA_DEBUG_CACHE=1</c>.</summary>
     public bool DebugCache { get; set; }
 }

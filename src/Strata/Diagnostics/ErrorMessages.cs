@@ -84,6 +84,21 @@ internal static class ErrorMessages
         "[UseCache(\"private\")] cannot be used outside of a request context. Private caches read request data (cookies, headers, search params) " +
         "and are kept only in the browser, so they run while a request is handled (a Razor component, an endpoint or a server action).";
 
+    public static string FillTimedOut(string function, double seconds) =>
+        $"Filling the cache entry of {function} did not finish within {Seconds(seconds)} s (Strata:FillTimeout). The callers that joined it " +
+        "get this error and the next call runs the function again; the run itself is not stopped and its result is not stored. Find what " +
+        "the function waits for (a lock, a query or HTTP call without a timeout, a task that never completes), or raise Strata:FillTimeout " +
+        "if it legitimately takes this long.";
+
+    public static string PrerenderFillTimedOut(string? route, string function, string kind, double seconds) =>
+        $"Route {Route(route)}: filling a cache during prerender timed out after {Seconds(seconds)} s ({function}), likely because " +
+        $"request-specific arguments such as route parameters, SearchParams(), Cookies() or dynamic data were used inside {Directive(kind)}. " +
+        "Resolve the data before calling the cached function and pass only the values you need, or move the part that needs the request " +
+        "into a [StreamRendering] boundary (Strata:PrerenderFillTimeout). " +
+        $"See more info here: {RequestInUseCacheLink}";
+
+    private static string Seconds(double seconds) => seconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
+
     public static string RevalidateGreaterThanExpire(string name) =>
         "If providing both the revalidate and expire options, the expire option must be greater than the revalidate option. " +
         "The expire option indicates how many seconds from the start until it can no longer be used." +

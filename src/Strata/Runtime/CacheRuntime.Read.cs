@@ -586,10 +586,14 @@ public sealed partial class CacheRuntime
         }
 
         CountMiss(function, key, "MISS");
+        using var limit = ArmFillLimit(function, key, completion, flight, request);
         try
         {
             TrackWrite(handler.SetAsync(key, completion.Task), function, key);
-            var generated = await GenerateAsync<TBody, TResult>(function, body, request, handler).ConfigureAwait(false);
+            var run = GenerateAsync<TBody, TResult>(function, body, request, handler);
+            var generated = request is { IsPrerender: true } && limit is not null
+                ? await WithinLimitAsync(run, completion.Task).ConfigureAwait(false)
+                : await run.ConfigureAwait(false);
             Complete(completion, generated.Entry);
             Interlocked.Increment(ref RunsOf(key));
             if (DebugCache)
@@ -741,6 +745,7 @@ public sealed partial class CacheRuntime
                     Debug("REVALIDATE", function, key);
                 }
 
+                using var limit = ArmFillLimit(function, key, completion, flight, request: null);
                 var generated = await GenerateAsync<TBody, TResult>(function, body, request: null, handler).ConfigureAwait(false);
                 Complete(completion, generated.Entry);
             }

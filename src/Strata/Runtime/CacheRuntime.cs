@@ -64,6 +64,7 @@ public sealed partial class CacheRuntime
 
         ArgumentOutOfRangeException.ThrowIfNegative(options.CacheMaxMemorySize, nameof(options.CacheMaxMemorySize));
         ValidateFailSafe(options);
+        ValidateFillLimits(options);
         _handlers = new Dictionary<string, ICacheHandler>(StringComparer.Ordinal);
         foreach (var (kind, handler) in handlers ?? [])
         {

@@ -36,6 +36,7 @@ public sealed class CacheRequest : IDisposable, IReadSink
     private double? _stale;
     private double? _revalidate;
     private double? _expire;
+    private (long Oldest, long StaleAt, long ExpireAt)? _entries;
 
     internal CacheRequest(CacheRuntime runtime, IRequestData? data, CacheRequestPhase phase, string? route, IReadOnlyList<string>? implicitTags, AmbientContext? previous)
     {
@@ -77,6 +78,12 @@ public sealed class CacheRequest : IDisposable, IReadSink
     /// </summary>
     public bool IsRouteHandler { get; set; }
 
+    /// <summary>
+    /// Whether this request prerenders a page into its static shell (no visitor, no request data): cache fills started in it
+    /// are limited by <see cref="StrataOptions.PrerenderFillTimeout"/> instead of <see cref="StrataOptions.FillTimeout"/>.
+    /// </summary>
+    public bool IsPrerender { get; set; }
+
     /// <summary>Whether draft mode is on: caches are neither read nor written.</summary>
     public bool IsDraftMode => Data?.IsDraftMode == true;
 
@@ -112,6 +119,22 @@ public sealed class CacheRequest : IDisposable, IReadSink
             lock (_gate)
             {
                 return _expire;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Over the entries this request read: when the oldest was made, the earliest time one becomes stale (<see cref="long.MinValue"/>
+    /// when one already was, e.g. by a tag) and the earliest time one expires, all in Unix milliseconds; <see langword="null"/>
+    /// when it read none. What the request rendered from them is as fresh as this: the static shell uses it.
+    /// </summary>
+    public (long Oldest, long StaleAt, long ExpireAt)? Entries
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _entries;
             }
         }
     }
@@ -198,6 +221,9 @@ public sealed class CacheRequest : IDisposable, IReadSink
             _stale = Math.Min(_stale ?? double.MaxValue, entry.Stale);
             _revalidate = Math.Min(_revalidate ?? double.MaxValue, Math.Max(entry.Revalidate, 0));
             _expire = Math.Min(_expire ?? double.MaxValue, entry.Expire);
+            _entries = _entries is { } seen
+                ? (Math.Min(seen.Oldest, entry.Timestamp), Math.Min(seen.StaleAt, entry.StaleAt), Math.Min(seen.ExpireAt, entry.ExpireAt))
+                : (entry.Timestamp, entry.StaleAt, entry.ExpireAt);
             foreach (var tag in entry.TagArray)
             {
                 _tags.Add(tag);

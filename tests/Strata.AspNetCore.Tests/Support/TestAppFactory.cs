@@ -21,12 +21,16 @@ public sealed class TestAppFactory : WebApplicationFactory<Program>
 
     public CacheRuntime Runtime => Services.GetRequiredService<CacheRuntime>();
 
+    /// <summary>Whether pages are prerendered into static shells after start-up (off by default, so tests see every render).</summary>
+    public bool StaticShell { get; init; }
+
     /// <summary>The warnings the app logged.</summary>
     public LogSink Logs { get; } = new();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");
+        builder.UseSetting("Strata:StaticShell:Enabled", StaticShell ? "true" : "false");
         builder.UseContentRoot(AppContext.BaseDirectory);
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         builder.ConfigureTestServices(services =>

@@ -85,6 +85,12 @@ public static class TestEndpoints
             }
         });
 
+        app.MapGet("/api/method", (HttpContext context) =>
+        {
+            context.Response.Headers["x-method"] = context.Request.Method;
+            return "ok";
+        });
+
         app.MapGet("/api/cached", async () => new { first = await CachedValue("x"), second = await CachedValue("x") });
 
         app.MapGet("/api/tagged", async () => new { value = await TaggedValue() });

@@ -1,0 +1,164 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+namespace Strata.AspNetCore.Shell;
+
+/// <summary>
+/// The static shells by path, and the serving of them: a GET of a page (no query string) whose shell is fresh gets its bytes
+/// from memory, with its headers, an <c>ETag</c> and <c>304</c> for a matching <c>If-None-Match</c>; a stale shell (an entry it
+/// was built from passed its <c>revalidate</c>, or a tag of it was revalidated with a profile) is served once more while it is
+/// regenerated in the background; an expired one (an entry passed its <c>expire</c>, or a tag or its path was expired by
+/// <c>UpdateTag</c>, <c>RevalidatePath</c> or <c>RevalidateTag</c> without a profile) is not served: the request renders the
+/// page, and the shell is regenerated. Shells are kept only when every cache handler is a memory handler, whose tag
+/// manifest tells at once whether a tag changed (other handlers do not say when a tag became stale).
+/// </summary>
+internal sealed class ShellStore
+{
+    private const string EnhancedNavigationAccept = "text/html; blazor-enhanced-nav=on";
+
+    private readonly ConcurrentDictionary<string, StaticShell> _shells = new(StringComparer.OrdinalIgnoreCase);
+    private readonly TimeProvider _time;
+
+    public ShellStore(CacheRuntime runtime, IOptions<StaticShellOptions> options)
+    {
+        _time = runtime.TimeProvider;
+        var handlers = runtime.Kinds.Select(runtime.GetHandler).Distinct().ToArray();
+        Handlers = handlers.OfType<MemoryCacheHandler>().ToArray();
+        NotSupportedReason = !options.Value.Enabled ? "Strata:StaticShell:Enabled is false"
+            : handlers.FirstOrDefault(h => h is not MemoryCacheHandler) is { } other
+                ? $"the cache handler {other.GetType().Name} cannot tell when a tag becomes stale, so a shell could outlive what it shows"
+                : null;
+    }
+
+    /// <summary>Why shells are off, or <see langword="null"/> when they are on.</summary>
+    public string? NotSupportedReason { get; }
+
+    /// <summary>The memory handlers whose tag manifests decide whether a shell is still fresh.</summary>
+    public MemoryCacheHandler[] Handlers { get; }
+
+    /// <summary>Asks for a shell to be made again (set by <see cref="ShellPrerenderer"/>).</summary>
+    public Action<string>? Regenerate { get; set; }
+
+    public long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    public bool TryGet(string path, [NotNullWhen(true)] out StaticShell? shell) => _shells.TryGetValue(path, out shell);
+
+    public void Set(StaticShell shell) => _shells[shell.Path] = shell;
+
+    public void Remove(string path) => _shells.TryRemove(path, out _);
+
+    /// <summary>Serves the shell of the request's page when it has a fresh or stale one; <paramref name="write"/> completes when the bytes are written.</summary>
+    public bool TryServe(HttpContext context, [NotNullWhen(true)] out Task? write)
+    {
+        write = null;
+        var request = context.Request;
+        if (_shells.IsEmpty || !HttpMethods.IsGet(request.Method) || request.QueryString.HasValue ||
+            !_shells.TryGetValue(request.Path.HasValue ? request.Path.Value! : "/", out var shell))
+        {
+            return false;
+        }
+
+        var verdict = Judge(shell);
+        if (verdict != ShellVerdict.Fresh)
+        {
+            Regenerate?.Invoke(shell.Path);
+            if (verdict == ShellVerdict.Expired)
+            {
+                return false;
+            }
+        }
+
+        var accept = request.Headers.Accept;
+        var variant = accept.Count == 1 && string.Equals(accept[0], EnhancedNavigationAccept, StringComparison.Ordinal) ? shell.Enhanced : shell.Document;
+        var response = context.Response;
+        var headers = response.Headers;
+        foreach (var (name, value) in variant.Headers)
+        {
+            headers[name] = value;
+        }
+
+        headers.ETag = variant.ETag;
+        if (Matches(request.Headers.IfNoneMatch, variant.ETag))
+        {
+            response.StatusCode = StatusCodes.Status304NotModified;
+            write = Task.CompletedTask;
+            return true;
+        }
+
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentLength = variant.Body.Length;
+        write = response.Body.WriteAsync(variant.Body).AsTask();
+        return true;
+    }
+
+    /// <summary>Whether what the shell was built from is still fresh, stale (serve it once more, regenerate) or expired (do not serve it).</summary>
+    public ShellVerdict Judge(StaticShell shell)
+    {
+        var now = NowMs;
+        if (now > shell.ExpireAt)
+        {
+            return ShellVerdict.Expired;
+        }
+
+        var verdict = now > shell.StaleAt ? ShellVerdict.Stale : ShellVerdict.Fresh;
+        for (var i = 0; i < Handlers.Length; i++)
+        {
+            var manifest = Handlers[i].Tags;
+            var version = manifest.Version;
+            if (version == Volatile.Read(ref shell.CheckedTagVersions[i]))
+            {
+                continue; // no tag changed in this handler since it was last found to leave the shell alone
+            }
+
+            var touched = false;
+            foreach (var tag in shell.Tags)
+            {
+                if (manifest[tag] is not { } state)
+                {
+                    continue;
+                }
+
+                if (state.Expires(shell.Oldest, now))
+                {
+                    return ShellVerdict.Expired;
+                }
+
+                if (state.MakesStale(shell.Oldest))
+                {
+                    touched = true;
+                    verdict = ShellVerdict.Stale;
+                }
+            }
+
+            if (!touched)
+            {
+                Volatile.Write(ref shell.CheckedTagVersions[i], version);
+            }
+        }
+
+        return verdict;
+    }
+
+    private static bool Matches(Microsoft.Extensions.Primitives.StringValues ifNoneMatch, string etag)
+    {
+        foreach (var value in ifNoneMatch)
+        {
+            if (value is not null && (value.Trim() == "*" || value.Contains(etag, StringComparison.Ordinal)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
+
+/// <summary>How fresh a shell is.</summary>
+internal enum ShellVerdict
+{
+    Fresh,
+    Stale,
+    Expired,
+}
