@@ -36,6 +36,7 @@ namespace Microsoft.Extensions.DependencyInjection
             services.AddSingleton<StrataAspNetCoreMarker>();
             services.AddHttpContextAccessor();
             services.AddSingleton<IRouteTemplateResolver, RouteTemplates>(); // RevalidatePath reads templates as routing does
+            services.AddSingleton<PrivateResponseExplainer>(); // in Development: why a response was made private
 
             // Slots and callbacks are handed through cached functions untouched and left out of their keys.
             CacheKeyPassThrough.Register(typeof(RenderFragment));
