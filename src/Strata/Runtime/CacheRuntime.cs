@@ -146,6 +146,20 @@ public sealed partial class CacheRuntime
     }
 
     /// <summary>
+    /// Marks the calling asynchronous flow as a live render, until the result is disposed: code there renders nothing into a
+    /// cache (an interactive circuit), so <c>CacheTag()</c> and <c>CacheLife()</c> called outside a cached function do
+    /// nothing instead of throwing, and a <c>[UseCache]</c> component runs as a plain component. Cached functions called
+    /// there are cached as anywhere else. The web layer marks every inbound activity of a Blazor circuit.
+    /// </summary>
+    /// <returns>Ends the mark when disposed.</returns>
+    public IDisposable BeginLiveRender()
+    {
+        var previous = AmbientContext.Current;
+        AmbientContext.Current = new AmbientContext(previous?.Runtime ?? this, previous?.Request, previous?.Scope) { LiveRender = true };
+        return new AmbientRestore(previous);
+    }
+
+    /// <summary>
     /// Starts a request scope for the calling asynchronous flow (the web layer does this for every HTTP request).
     /// Dispose it when the request ends.
     /// </summary>
