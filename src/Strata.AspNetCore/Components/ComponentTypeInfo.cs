@@ -67,6 +67,9 @@ internal sealed class ComponentTypeInfo
 
     public static ComponentTypeInfo Get(Type type) => Cache.TryGetValue(type, out var info) ? info : Cache.GetOrAdd(type, static t => new ComponentTypeInfo(t));
 
+    /// <summary>Forgets every type (hot reload: <see cref="ComponentHotReload"/>).</summary>
+    public static void ClearAll() => Cache.Clear();
+
     public IComponent Create(IServiceProvider services) => (IComponent)_factory(services, []);
 
     /// <summary>

@@ -219,7 +219,7 @@ public sealed partial class CacheRuntime
     private RuntimeBinding Bind(CacheFunction function, scoped ref CacheKeyBuilder arguments, out CacheKey key)
     {
         var binding = function.Binding;
-        if (binding is null || !ReferenceEquals(binding.Runtime, this))
+        if (binding is null || !IsCurrent(binding))
         {
             binding = Bind(function);
         }
@@ -236,7 +236,7 @@ public sealed partial class CacheRuntime
         where TArgs : notnull
     {
         var binding = function.Binding;
-        if (ambient?.Sink is not null || binding is null || !ReferenceEquals(binding.Runtime, this) || binding.Front is not FrontTable<TArgs> front ||
+        if (ambient?.Sink is not null || binding is null || !IsCurrent(binding) || binding.Front is not FrontTable<TArgs> front ||
             !front.TryGet(args, out var node))
         {
             return null;
