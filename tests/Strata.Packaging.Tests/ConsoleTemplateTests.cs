@@ -1,0 +1,63 @@
+namespace Strata.Packaging.Tests;
+
+/// <summary>A fresh <c>dotnet new console</c> app with a <c>[UseCache]</c> method, consuming the Strata package by name.</summary>
+public sealed class ConsoleTemplateTests
+{
+    [Fact]
+    public async Task FreshConsoleApp_WithThePackage_CachesAMethod_AndRunsTheAnalyzers()
+    {
+        var app = await LocalFeed.NewAppAsync("console", "FirstHourConsole");
+        await LocalFeed.RunAsync("dotnet", ["add", "package", "Strata", "--version", LocalFeed.Version, "--no-restore"], app);
+        await LocalFeed.RunAsync("dotnet", ["add", "package", "Microsoft.Extensions.Hosting", "--version", "10.0.13", "--no-restore"], app);
+        await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), """
+            using Microsoft.Extensions.DependencyInjection;
+            using Microsoft.Extensions.Hosting;
+            using Strata;
+            using static Strata.Cache;
+
+            var builder = Host.CreateApplicationBuilder(args);
+            builder.Services.AddSingleton<Prices>();
+            builder.Services.AddStrata();
+            using var host = builder.Build();
+            await host.StartAsync();
+
+            var prices = host.Services.GetRequiredService<Prices>();
+            var first = await prices.Get("p1");
+            var second = await prices.Get("p1");
+            Console.WriteLine($"calls={Upstream.Calls} same={first == second}");
+            await host.StopAsync();
+
+            public static class Upstream
+            {
+                private static int s_calls;
+
+                public static int Calls => Volatile.Read(ref s_calls);
+
+                public static decimal Load(string id) => Interlocked.Increment(ref s_calls) + id.Length;
+            }
+
+            public class Prices
+            {
+                [UseCache]
+                public virtual Task<decimal> Get(string id)
+                {
+                    CacheTag("prices");
+                    return Task.FromResult(Upstream.Load(id));
+                }
+
+                [UseCache]
+                public virtual Task<int> Typo(string id)
+                {
+                    CacheLife("hour"); // STRATA016: shows that the analyzers run
+                    return Task.FromResult(id.Length);
+                }
+            }
+            """);
+
+        var build = await LocalFeed.RunAsync("dotnet", ["build", "-c", "Release", "-nologo", "-v", "q"], app);
+        var run = await LocalFeed.RunAsync("dotnet", [Path.Combine(app, "bin", "Release", "net10.0", "FirstHourConsole.dll")], app, TimeSpan.FromMinutes(1));
+
+        Assert.Contains("STRATA016", build, StringComparison.Ordinal);
+        Assert.Contains("calls=1 same=True", run, StringComparison.Ordinal);
+    }
+}
