@@ -15,6 +15,8 @@ internal static class LocalFeed
 {
     private static readonly Lazy<Task<string>> Packed = new(PackAsync);
 
+    static LocalFeed() => AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(Root, recursive: true);
+
     public static string Root { get; } = Directory.CreateTempSubdirectory("strata-packaging-").FullName;
 
     public static string Version { get; } = "0.0.0-packagingtest." + DateTime.UtcNow.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
