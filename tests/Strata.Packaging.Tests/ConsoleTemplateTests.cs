@@ -9,7 +9,33 @@ public sealed class ConsoleTemplateTests
         var app = await LocalFeed.NewAppAsync("console", "FirstHourConsole");
         await LocalFeed.RunAsync("dotnet", ["add", "package", "Strata", "--version", LocalFeed.Version, "--no-restore"], app);
         await LocalFeed.RunAsync("dotnet", ["add", "package", "Microsoft.Extensions.Hosting", "--version", "10.0.13", "--no-restore"], app);
-        await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), """
+        await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), Program);
+
+        var build = await LocalFeed.RunAsync("dotnet", ["build", "-c", "Release", "-nologo", "-v", "q"], app);
+        var run = await LocalFeed.RunAsync("dotnet", [Path.Combine(app, "bin", "Release", "net10.0", "FirstHourConsole.dll")], app, TimeSpan.FromMinutes(1));
+
+        Assert.Contains("STRATA016", build, StringComparison.Ordinal);
+        Assert.Contains("calls=1 same=True", run, StringComparison.Ordinal);
+        Assert.Contains("records distinct=True cached=True", run, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TrimmedConsoleApp_CachesAMethod_AndKeysItsRecordParameter()
+    {
+        var app = await LocalFeed.NewAppAsync("console", "FirstHourTrimmed");
+        await LocalFeed.RunAsync("dotnet", ["add", "package", "Strata", "--version", LocalFeed.Version, "--no-restore"], app);
+        await LocalFeed.RunAsync("dotnet", ["add", "package", "Microsoft.Extensions.Hosting", "--version", "10.0.13", "--no-restore"], app);
+        await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), Program);
+
+        var output = Path.Combine(app, "trimmed");
+        await LocalFeed.RunAsync("dotnet", ["publish", "-c", "Release", "-r", "linux-x64", "--self-contained", "-p:PublishTrimmed=true", "-o", output, "-nologo", "-v", "q"], app);
+        var run = await LocalFeed.RunAsync(Path.Combine(output, "FirstHourTrimmed"), [], app, TimeSpan.FromMinutes(1));
+
+        Assert.Contains("calls=1 same=True", run, StringComparison.Ordinal);
+        Assert.Contains("records distinct=True cached=True", run, StringComparison.Ordinal);
+    }
+
+    private const string Program = """
             using Microsoft.Extensions.DependencyInjection;
             using Microsoft.Extensions.Hosting;
             using Strata;
@@ -25,7 +51,13 @@ public sealed class ConsoleTemplateTests
             var first = await prices.Get("p1");
             var second = await prices.Get("p1");
             Console.WriteLine($"calls={Upstream.Calls} same={first == second}");
+            var two = await prices.Quote(new Item("p1", 2));
+            var three = await prices.Quote(new Item("p1", 3));
+            var twoAgain = await prices.Quote(new Item("p1", 2));
+            Console.WriteLine($"records distinct={two != three} cached={two == twoAgain}");
             await host.StopAsync();
+
+            public sealed record Item(string Id, int Quantity);
 
             public static class Upstream
             {
@@ -46,18 +78,14 @@ public sealed class ConsoleTemplateTests
                 }
 
                 [UseCache]
+                public virtual Task<decimal> Quote(Item item) => Task.FromResult(Upstream.Load(item.Id) * item.Quantity);
+
+                [UseCache]
                 public virtual Task<int> Typo(string id)
                 {
                     CacheLife("hour"); // STRATA016: shows that the analyzers run
                     return Task.FromResult(id.Length);
                 }
             }
-            """);
-
-        var build = await LocalFeed.RunAsync("dotnet", ["build", "-c", "Release", "-nologo", "-v", "q"], app);
-        var run = await LocalFeed.RunAsync("dotnet", [Path.Combine(app, "bin", "Release", "net10.0", "FirstHourConsole.dll")], app, TimeSpan.FromMinutes(1));
-
-        Assert.Contains("STRATA016", build, StringComparison.Ordinal);
-        Assert.Contains("calls=1 same=True", run, StringComparison.Ordinal);
-    }
+            """;
 }
