@@ -15,7 +15,17 @@ internal static class LocalFeed
 {
     private static readonly Lazy<Task<string>> Packed = new(PackAsync);
 
-    static LocalFeed() => AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(Root, recursive: true);
+    static LocalFeed() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+    {
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // a file still held by a process that is ending: the temp folder is left to the system
+        }
+    };
 
     public static string Root { get; } = Directory.CreateTempSubdirectory("strata-packaging-").FullName;
 
