@@ -23,7 +23,8 @@ public static partial class Cache
 {
     private const string FunctionTrimming =
         "Cache.Function reads the lambda's IL and its closure's fields through reflection to key captured variables, which " +
-        "trimming and Native AOT remove. Use a [UseCache] method (its key is written by the source generator) in trimmed or AOT apps.";''']
+        "trimming and Native AOT remove. Use a [UseCache] method (its key is written by the source generator) in trimmed or AOT apps.";
+''']
 for n in range(0, N + 1):
     for task in ['Task', 'ValueTask']:
         fn = f'Func<{tparams(n)}{task}<TResult>>'

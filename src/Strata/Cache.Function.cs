@@ -9,7 +9,8 @@ public static partial class Cache
 {
     private const string FunctionTrimming =
         "Cache.Function reads the lambda's IL and its closure's fields through reflection to key captured variables, which " +
-        "trimming and Native AOT remove. Use a [UseCache] method (its key is written by the source generator) in trimmed or AOT apps.";    /// <summary>
+        "trimming and Native AOT remove. Use a [UseCache] method (its key is written by the source generator) in trimmed or AOT apps.";
+    /// <summary>
     /// <c>'use cache'</c> on a lambda: returns a function of the same shape whose results are cached. The arguments and
     /// the variables the lambda captures and reads are the key (a captured service the DI container resolves, a logger or
     /// options are left out; other values that are not plain data are refused); two lambdas are two functions even when
