@@ -9,25 +9,18 @@ namespace Strata.Packaging.Tests;
 /// <summary>
 /// Every Strata package, packed once per test run (a version of its own) into a local folder; and fresh applications made
 /// from <c>dotnet new</c> that consume them by name from that folder, as a new user would. Restores go to a packages folder
-/// of the run's own (the machine's NuGet cache and nuget.org are read-only sources), so nothing is left behind.
+/// of the run's own (the machine's NuGet cache and nuget.org are read-only sources), so the machine's cache is left as it was.
 /// </summary>
 internal static class LocalFeed
 {
     private static readonly Lazy<Task<string>> Packed = new(PackAsync);
 
-    static LocalFeed() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-    {
-        try
-        {
-            Directory.Delete(Root, recursive: true);
-        }
-        catch (IOException)
-        {
-            // a file still held by a process that is ending: the temp folder is left to the system
-        }
-    };
-
-    public static string Root { get; } = Directory.CreateTempSubdirectory("strata-packaging-").FullName;
+    /// <summary>
+    /// The run's folder: outside the repository (its Directory.Build.props and central package versions must not apply to a
+    /// fresh app), one per checkout, and the previous run's is removed first, so at most one run's apps and packages (about
+    /// 300 MB) stay on disk; the test host gives no reliable moment to remove them after.
+    /// </summary>
+    public static string Root { get; } = FreshRoot();
 
     public static string Version { get; } = "0.0.0-packagingtest." + DateTime.UtcNow.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
 
@@ -112,6 +105,18 @@ internal static class LocalFeed
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string FreshRoot()
+    {
+        var checkout = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(Repository)))[..12];
+        var root = Path.Combine(Path.GetTempPath(), "strata-packaging-" + checkout.ToLowerInvariant());
+        if (Directory.Exists(root))
+        {
+            Directory.Delete(root, recursive: true);
+        }
+
+        return Directory.CreateDirectory(root).FullName;
     }
 
     private static async Task<string> PackAsync()
