@@ -4,7 +4,7 @@ using Storefront.Data;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.Services.AddRazorComponents();
+builder.Services.AddRazorComponents().AddInteractiveServerComponents(); // /interactive: a cached component on an interactive page
 builder.Services.AddSingleton<Database>();
 builder.Services.AddSingleton<Upstream>();
 builder.Services.AddSingleton<ShopData>();
@@ -29,7 +29,7 @@ app.UseVisitor();
 app.UseStrata();
 app.UseAntiforgery();
 app.MapStaticAssets();
-app.MapRazorComponents<App>();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapStorefrontApi();
 
 app.Run();

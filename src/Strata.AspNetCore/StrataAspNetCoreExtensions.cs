@@ -1,7 +1,10 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Server.Circuits;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Strata;
 using Strata.AspNetCore;
 using Strata.AspNetCore.Components;
@@ -16,7 +19,7 @@ namespace Microsoft.Extensions.DependencyInjection
         /// <summary>
         /// Adds the web layer: <c>Cookies()</c>, <c>Headers()</c>, <c>SearchParams()</c>, <c>Connection()</c> and
         /// <c>DraftMode()</c> over the current request, and <c>[UseCache]</c> on Razor components, pages and layouts.
-        /// Use it with <c>app.UseStrata()</c>:
+        /// Use it with <c>app.UseStrata()</c> (the host fails to start without it):
         /// <code>
         /// builder.Services.AddStrata().AddAspNetCore();
         /// ...
@@ -35,6 +38,8 @@ namespace Microsoft.Extensions.DependencyInjection
             }
 
             services.AddSingleton<StrataAspNetCoreMarker>();
+            services.AddTransient<IStartupFilter, UseStrataCheck>(); // start-up fails when app.UseStrata() was forgotten
+            services.TryAddEnumerable(ServiceDescriptor.Scoped<CircuitHandler, LiveRenderCircuitHandler>()); // [UseCache] components render live in a circuit
             services.AddHttpContextAccessor();
             services.AddSingleton<IRouteTemplateResolver, RouteTemplates>(); // RevalidatePath reads templates as routing does
             services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, HeadRequests>(); // HEAD to pages: the GET's headers, no body
@@ -42,6 +47,7 @@ namespace Microsoft.Extensions.DependencyInjection
             services.AddSingleton<ShellStore>();
             services.AddSingleton<ShellPrerenderer>();
             services.AddHostedService(sp => sp.GetRequiredService<ShellPrerenderer>()); // static shells, made after start-up
+            services.AddSingleton<PrivateResponseExplainer>(); // in Development: why a response was made private
 
             // Slots and callbacks are handed through cached functions untouched and left out of their keys.
             CacheKeyPassThrough.Register(typeof(RenderFragment));
@@ -69,7 +75,27 @@ namespace Microsoft.Extensions.DependencyInjection
                 ?? ActivatorUtilities.CreateInstance(services, descriptor.ImplementationType!));
     }
 
-    internal sealed class StrataAspNetCoreMarker;
+    /// <summary>Registered by <c>AddAspNetCore()</c>; notes whether <c>app.UseStrata()</c> put the request scope in the pipeline.</summary>
+    internal sealed class StrataAspNetCoreMarker
+    {
+        public bool InPipeline { get; set; }
+    }
+
+    /// <summary>
+    /// Fails the host's start when the pipeline was built without <c>app.UseStrata()</c>: without the request scope no page
+    /// is cached, and cached components would fail with errors that point elsewhere.
+    /// </summary>
+    internal sealed class UseStrataCheck(StrataAspNetCoreMarker marker) : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            next(app);
+            if (!marker.InPipeline)
+            {
+                throw new InvalidOperationException(WebErrorMessages.UseStrataMissing);
+            }
+        };
+    }
 }
 
 namespace Microsoft.AspNetCore.Builder
@@ -89,11 +115,9 @@ namespace Microsoft.AspNetCore.Builder
         public static IApplicationBuilder UseStrata(this IApplicationBuilder app)
         {
             ArgumentNullException.ThrowIfNull(app);
-            if (app.ApplicationServices.GetService<StrataAspNetCoreMarker>() is null)
-            {
-                throw new InvalidOperationException(WebErrorMessages.UseStrataWithoutServices);
-            }
-
+            var marker = app.ApplicationServices.GetService<StrataAspNetCoreMarker>()
+                ?? throw new InvalidOperationException(WebErrorMessages.UseStrataWithoutServices);
+            marker.InPipeline = true;
             return app.UseMiddleware<StrataRequestMiddleware>();
         }
     }

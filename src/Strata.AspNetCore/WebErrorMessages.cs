@@ -8,6 +8,11 @@ internal static class WebErrorMessages
     public const string UseStrataWithoutServices =
         "app.UseStrata() needs Strata's web services. Register them in Program.cs: builder.Services.AddStrata().AddAspNetCore();";
 
+    public const string UseStrataMissing =
+        "builder.Services.AddStrata().AddAspNetCore() was called, but the request pipeline has no app.UseStrata(): no page would be cached, " +
+        "and [UseCache] components would fail. Add it in Program.cs after UseRouting() (if you call it) and before MapRazorComponents:\n" +
+        "var app = builder.Build();\napp.UseStrata();\napp.UseAntiforgery();\napp.MapRazorComponents<App>();";
+
     public static string Directive(string kind) => kind == StrataDefaults.DefaultKind ? "[UseCache]" : $"[UseCache(\"{kind}\")]";
 
     private static string Route(string? route) => string.IsNullOrEmpty(route) ? "(no route)" : route;

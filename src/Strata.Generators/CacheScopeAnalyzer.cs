@@ -118,8 +118,8 @@ public sealed class CacheScopeAnalyzer : DiagnosticAnalyzer
                 {
                     var suggestion = KindRules.NearMiss(profile, BuiltInProfiles.Concat(facts.Value.Profiles));
                     var hint = profile.Trim() != profile && Array.IndexOf(BuiltInProfiles, profile.Trim()) >= 0
-                        ? $"; did you mean \"{profile.Trim()}\" without the spaces?"
-                        : suggestion is null ? "" : $"; did you mean \"{suggestion}\"?";
+                        ? $" Did you mean \"{profile.Trim()}\" without the spaces?"
+                        : suggestion is null ? "" : $" Did you mean \"{suggestion}\"?";
                     context.ReportDiagnostic(Diagnostic.Create(Descriptors.UnknownProfile, invocation.Arguments[0].Syntax.GetLocation(), profile, hint));
                 }
 

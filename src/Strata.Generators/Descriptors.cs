@@ -2,16 +2,19 @@ using Microsoft.CodeAnalysis;
 
 namespace Strata.Generators;
 
-/// <summary>Every diagnostic of Strata's analyzers. Ids are stable; each has a page under docs/diagnostics/ (no help link yet: the docs have no public address).</summary>
+/// <summary>Every diagnostic of Strata's analyzers. Ids are stable; each links to its page under docs/diagnostics/.</summary>
 internal static class Descriptors
 {
     private const string Category = "Strata";
 
+    /// <summary>Where the page of each id is (the repository's PackageProjectUrl, Directory.Build.props).</summary>
+    public const string HelpBase = "https://github.com/strata-dotnet/strata/blob/main/docs/diagnostics/";
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
-        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + id + ".md");
 
     private static DiagnosticDescriptor Warning(string id, string title, string message) =>
-        new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
+        new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpBase + id + ".md");
 
     public static readonly DiagnosticDescriptor NotAsync = Error(
         "STRATA001",
@@ -91,7 +94,7 @@ internal static class Descriptors
     public static readonly DiagnosticDescriptor UnknownProfile = Warning(
         "STRATA016",
         "Unknown CacheLife profile",
-        "`CacheLife(\"{0}\")`: \"{0}\" is not a built-in profile (default, seconds, minutes, hours, days, weeks, max) and is not configured in this project{1}. Configure it with AddStrata(options => options.CacheLife[\"{0}\"] = new() {{ ... }}) or under \"Strata:CacheLife\" in appsettings.json (add it as an AdditionalFiles item so the analyzer sees it); otherwise it throws at run time.");
+        "`CacheLife(\"{0}\")`: \"{0}\" is not a built-in profile (default, seconds, minutes, hours, days, weeks, max) and is not configured in this project. Configure it with AddStrata(options => options.CacheLife[\"{0}\"] = new() {{ ... }}) or under \"Strata:CacheLife\" in appsettings.json (add it as an AdditionalFiles item so the analyzer sees it); otherwise it throws at run time.{1}");
 
     public static readonly DiagnosticDescriptor CannotSubclass = Error(
         "STRATA017",

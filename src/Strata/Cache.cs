@@ -16,31 +16,33 @@ public static partial class Cache
     /// Several calls keep the shortest value of each field; an explicit <c>CacheLife</c> wins over shorter nested caches.
     /// </summary>
     /// <param name="profile">The profile name.</param>
-    /// <exception cref="InvalidOperationException">Called outside a cached function.</exception>
+    /// <exception cref="InvalidOperationException">Called outside a cached function (where a cached component renders live, in an interactive circuit or in the browser, it does nothing instead).</exception>
     /// <exception cref="ArgumentException">The profile is not configured; the message suggests the closest one.</exception>
     public static void CacheLife(string profile)
     {
         ArgumentNullException.ThrowIfNull(profile);
-        var scope = AmbientContext.Current?.Scope ?? throw new InvalidOperationException(ErrorMessages.CacheLifeOutsideCache);
-        scope.ApplyLife(scope.Runtime.GetProfile(profile));
+        if (ScopeFor(ErrorMessages.CacheLifeOutsideCache) is { } scope)
+        {
+            scope.ApplyLife(scope.Runtime.GetProfile(profile));
+        }
     }
 
     /// <summary>Sets the lifetimes of the current cached function from a profile object.</summary>
     /// <param name="profile">The profile; its <see langword="null"/> fields are left as they are.</param>
-    /// <exception cref="InvalidOperationException">Called outside a cached function.</exception>
+    /// <exception cref="InvalidOperationException">Called outside a cached function (where a cached component renders live, in an interactive circuit or in the browser, it does nothing instead).</exception>
     /// <exception cref="ArgumentException">A value is negative or NaN, or revalidate is greater than expire.</exception>
     public static void CacheLife(CacheLifeProfile profile)
     {
         ArgumentNullException.ThrowIfNull(profile);
-        var scope = AmbientContext.Current?.Scope ?? throw new InvalidOperationException(ErrorMessages.CacheLifeOutsideCache);
-        scope.ApplyLife(CacheLifeValidation.Normalize(profile, ""));
+        var life = CacheLifeValidation.Normalize(profile, "");
+        ScopeFor(ErrorMessages.CacheLifeOutsideCache)?.ApplyLife(life);
     }
 
     /// <summary>Sets the lifetimes of the current cached function in seconds: <c>CacheLife(expire: 3600)</c>.</summary>
     /// <param name="stale">Seconds a client may reuse the value; <see langword="null"/> leaves it.</param>
     /// <param name="revalidate">Seconds before a background refresh; <see langword="null"/> leaves it.</param>
     /// <param name="expire">Seconds before the value can no longer be served; <see langword="null"/> leaves it.</param>
-    /// <exception cref="InvalidOperationException">Called outside a cached function.</exception>
+    /// <exception cref="InvalidOperationException">Called outside a cached function (where a cached component renders live, in an interactive circuit or in the browser, it does nothing instead).</exception>
     /// <exception cref="ArgumentException">A value is negative or NaN, or revalidate is greater than expire.</exception>
     public static void CacheLife(double? stale = null, double? revalidate = null, double? expire = null) =>
         CacheLife(new CacheLifeProfile { Stale = stale, Revalidate = revalidate, Expire = expire });
@@ -50,10 +52,14 @@ public static partial class Cache
     /// Tags longer than 256 characters, and tags past the 128th of one call, are dropped with a warning.
     /// </summary>
     /// <param name="tags">The tags.</param>
-    /// <exception cref="InvalidOperationException">Called outside a cached function.</exception>
+    /// <exception cref="InvalidOperationException">Called outside a cached function (where a cached component renders live, in an interactive circuit or in the browser, it does nothing instead).</exception>
     public static void CacheTag(params ReadOnlySpan<string> tags)
     {
-        var scope = AmbientContext.Current?.Scope ?? throw new InvalidOperationException(ErrorMessages.CacheTagOutsideCache);
+        if (ScopeFor(ErrorMessages.CacheTagOutsideCache) is not { } scope)
+        {
+            return;
+        }
+
         List<string>? valid = null;
         List<string>? invalid = null;
         foreach (var tag in tags)
@@ -189,6 +195,13 @@ public static partial class Cache
         var request = AmbientContext.Current?.Request ?? throw new InvalidOperationException(ErrorMessages.RequestApiOutsideRequest("DraftMode()"));
         return new DraftModeState(request);
     }
+
+    /// <summary>
+    /// The cache scope <c>CacheTag()</c> or <c>CacheLife()</c> applies to; <see langword="null"/> (the call does nothing) where a
+    /// cached component renders live, in an interactive circuit or in the browser; otherwise the error.
+    /// </summary>
+    private static CacheScope? ScopeFor(string error) =>
+        AmbientContext.Current?.Scope ?? (AmbientContext.InLiveRender ? null : throw new InvalidOperationException(error));
 
     private static IRequestData RequestData(string api)
     {

@@ -106,4 +106,51 @@ public sealed class HeaderTests
 
         Assert.False(response.Headers.Contains("Set-Cookie"), string.Join("; ", response.Headers.TryGetValues("Set-Cookie", out var c) ? c : []));
     }
+
+    [Fact]
+    public async Task CacheControl_OfACachedPageInTheTemplatesAppRazor_IsPublic()
+    {
+        // TestApp/App.razor has the head of the .NET 10 `dotnet new blazor` template: ImportMap takes the HttpContext as a
+        // cascading parameter but only reads the endpoint's metadata, which is the same for every request.
+        using var app = new TestAppFactory();
+
+        using var response = await app.CreateClient().GetAsync("/life/frequent");
+
+        Assert.Equal("s-maxage=100, stale-while-revalidate=200", Html.CacheControl(response));
+    }
+
+    [Fact]
+    public async Task CacheControl_OfAPageThatUsedNoCache_IsLeftAsItIs()
+    {
+        using var app = new TestAppFactory();
+
+        using var plain = await app.CreateClient().GetAsync("/plain");
+        using var form = await app.CreateClient().GetAsync("/form-no-cache"); // renders a form: antiforgery sets its own header
+
+        Assert.Equal("", Html.CacheControl(plain));
+        Assert.Equal("no-cache, no-store", Html.CacheControl(form));
+    }
+
+    [Fact]
+    public async Task PrivateReasonHeader_InDevelopment_SaysWhyTheResponseWasMadePrivate()
+    {
+        using var app = new TestAppFactory("Development");
+
+        using var response = await app.CreateClient().GetAsync("/query-page?sort=price");
+
+        Assert.Equal("private, no-cache, no-store, max-age=0, must-revalidate", Html.CacheControl(response));
+        Assert.Equal("QueryPage binds [SupplyParameterFromQuery] 'Sort'", Html.Value(response, "x-strata-private-reason"));
+        Assert.Contains(app.Logs.Messages, m => m.Contains("/query-page", StringComparison.Ordinal) && m.Contains("QueryPage binds [SupplyParameterFromQuery] 'Sort'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task PrivateReasonHeader_OutsideDevelopment_IsNotSent()
+    {
+        using var app = new TestAppFactory();
+
+        using var response = await app.CreateClient().GetAsync("/query-page?sort=price");
+
+        Assert.Equal("private, no-cache, no-store, max-age=0, must-revalidate", Html.CacheControl(response));
+        Assert.Equal("", Html.Value(response, "x-strata-private-reason"));
+    }
 }

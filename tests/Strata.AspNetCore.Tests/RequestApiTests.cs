@@ -142,4 +142,57 @@ public sealed class RequestApiTests
 
         Assert.Equal("app.UseStrata() needs Strata's web services. Register them in Program.cs: builder.Services.AddStrata().AddAspNetCore();", error.Message);
     }
+
+    [Fact]
+    public async Task AddAspNetCore_WithoutUseStrata_FailsAtStartWithTheFix()
+    {
+        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateBuilder();
+        Microsoft.AspNetCore.TestHost.WebHostBuilderExtensions.UseTestServer(builder.WebHost);
+        builder.Services.AddRazorComponents();
+        builder.Services.AddStrata().AddAspNetCore();
+        await using var web = builder.Build();
+        Microsoft.AspNetCore.Builder.RazorComponentsEndpointRouteBuilderExtensions.MapRazorComponents<Strata.AspNetCore.Tests.TestApp.App>(web);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => web.StartAsync());
+
+        Assert.StartsWith("builder.Services.AddStrata().AddAspNetCore() was called, but the request pipeline has no app.UseStrata()", error.Message, StringComparison.Ordinal);
+        Assert.Contains("app.UseStrata();", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddAspNetCore_WithUseStrata_Starts()
+    {
+        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateBuilder();
+        Microsoft.AspNetCore.TestHost.WebHostBuilderExtensions.UseTestServer(builder.WebHost);
+        builder.Services.AddRazorComponents();
+        builder.Services.AddStrata().AddAspNetCore();
+        await using var web = builder.Build();
+        Microsoft.AspNetCore.Builder.StrataApplicationBuilderExtensions.UseStrata(web);
+        Microsoft.AspNetCore.Builder.RazorComponentsEndpointRouteBuilderExtensions.MapRazorComponents<Strata.AspNetCore.Tests.TestApp.App>(web);
+
+        await web.StartAsync();
+        await web.StopAsync();
+    }
+
+#pragma warning disable STRATA011 // called outside a cached function on purpose
+    [Fact]
+    public async Task CacheTagInACircuitsInboundActivity_DoesNothing()
+    {
+        using var app = new TestAppFactory();
+        using var scope = app.Services.CreateScope();
+        var handler = Assert.Single(scope.ServiceProvider.GetServices<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler>());
+        var ran = false;
+
+        await handler.CreateInboundActivityHandler(_ =>
+        {
+            CacheTag("product-1"); // a [UseCache] component rendering live in the circuit
+            CacheLife("hours");
+            ran = true;
+            return Task.CompletedTask;
+        })(null!);
+
+        Assert.True(ran);
+        Assert.Throws<InvalidOperationException>(() => CacheTag("product-1"));
+    }
+#pragma warning restore STRATA011
 }

@@ -23,6 +23,15 @@ internal sealed class ComponentTypeInfo
         "Microsoft.AspNetCore.Components.Authorization.CascadingAuthenticationState",
     ];
 
+    /// <summary>
+    /// Framework components that take the HttpContext as a cascading parameter only to read the endpoint's metadata, which
+    /// is the same for every request to the endpoint: <c>ImportMap</c> (in every .NET 10 Blazor template's App.razor).
+    /// </summary>
+    private static readonly string[] EndpointMetadataReaders =
+    [
+        "Microsoft.AspNetCore.Components.ImportMap",
+    ];
+
     private readonly ObjectFactory _factory;
     private readonly string?[] _formNames;
     private CachedComponentType? _cached;
@@ -65,6 +74,9 @@ internal sealed class ComponentTypeInfo
     public CachedComponentType Cached => _cached ??= new CachedComponentType(this);
 
     public static ComponentTypeInfo Get(Type type) => Cache.TryGetValue(type, out var info) ? info : Cache.GetOrAdd(type, static t => new ComponentTypeInfo(t));
+
+    /// <summary>Forgets every type (hot reload: <see cref="ComponentHotReload"/>).</summary>
+    public static void ClearAll() => Cache.Clear();
 
     public IComponent Create(IServiceProvider services) => (IComponent)_factory(services, []);
 
@@ -120,7 +132,7 @@ internal sealed class ComponentTypeInfo
                     return $"binds [{attributeType.Name[..^"Attribute".Length]}] '{property.Name}'";
                 }
 
-                if (attribute is CascadingParameterAttribute && property.PropertyType == typeof(HttpContext))
+                if (attribute is CascadingParameterAttribute && property.PropertyType == typeof(HttpContext) && Array.IndexOf(EndpointMetadataReaders, type.FullName) < 0)
                 {
                     return $"reads the HttpContext (the cascading parameter '{property.Name}')";
                 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Net.Http.Headers;
 using Strata.AspNetCore.Components;
 
@@ -70,40 +71,43 @@ internal sealed class StrataWebRequest(HttpContext context, CacheRequest request
     public void EndFill() => Interlocked.Decrement(ref _pending);
 
     /// <summary>Sets <c>x-strata-stale-time</c> and <c>Cache-Control</c> as the response starts.</summary>
+    /// <remarks>
+    /// Only responses that used a cache are touched: a page that used none keeps the <c>Cache-Control</c> the application
+    /// or the framework gave it.
+    /// </remarks>
     public Task ApplyHeaders()
     {
         var response = HttpContext.Response;
         var html = response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true;
-        var usedCache = Request.UsedCache;
-        var dynamic = IsDynamic(response);
-        if (html && usedCache)
-        {
-            response.Headers[StaleTimeHeader] = _sentStaleTime = StaleTime();
-        }
-
         if (Request.PathWasRevalidated || Request.RevalidatedTags.Count > 0)
         {
             var tags = string.Join(',', Request.RevalidatedTags);
             response.Headers[RevalidatedHeader] = tags.Length is > 0 and <= MaxRevalidatedHeaderLength ? tags : "*";
         }
 
-        if (dynamic)
+        if (!Request.UsedCache)
         {
-            if (usedCache || Request.UsedRequestData || Request.UsedPrivateCache || DynamicReason is not null)
-            {
-                response.Headers.CacheControl = PrivateCacheControl;
-            }
-
             return Task.CompletedTask;
         }
 
-        if (html && usedCache && IsComponentEndpoint && IsPublicCandidate(response))
+        if (html)
+        {
+            response.Headers[StaleTimeHeader] = _sentStaleTime = StaleTime();
+        }
+
+        if (DynamicBecause(response) is { } reason)
+        {
+            MakePrivate(response, reason);
+            return Task.CompletedTask;
+        }
+
+        if (html && IsComponentEndpoint && IsPublicCandidate(response))
         {
             var revalidate = Math.Min(Request.Revalidate ?? StrataDefaults.DefaultRevalidateSeconds, OneYear);
             var expire = Math.Min(Request.Expire ?? StrataDefaults.InfiniteSeconds, OneYear);
             if (revalidate <= 0)
             {
-                response.Headers.CacheControl = PrivateCacheControl;
+                MakePrivate(response, "a cache it used has revalidate 0 (CacheLife)");
                 return Task.CompletedTask;
             }
 
@@ -139,10 +143,23 @@ internal sealed class StrataWebRequest(HttpContext context, CacheRequest request
 
     private string StaleTime() => Seconds(Request.Stale ?? StrataDefaults.DefaultStaleSeconds);
 
-    /// <summary>Whether the response depends on the request: it read request data, used a private cache, is a form post, is in draft mode, or streams parts that are still being rendered.</summary>
-    public bool IsDynamic(HttpResponse response) =>
-        Request.UsedRequestData || Request.UsedPrivateCache || DynamicReason is not null || Request.Phase == CacheRequestPhase.Action || Request.IsDraftMode ||
-        Volatile.Read(ref _pending) > 0 || response.Headers.ContentEncoding == "identity";
+    /// <summary>
+    /// Why the response depends on the request, or <see langword="null"/> when it does not: it read request data, used a
+    /// private cache, is a form post, is in draft mode, or streams parts that are still being rendered.
+    /// </summary>
+    public string? DynamicBecause(HttpResponse response) =>
+        DynamicReason
+        ?? (Request.UsedPrivateCache ? "it used a [UseCache(\"private\")] cache" : null)
+        ?? (Request.UsedRequestData ? "it read request data (Cookies(), Headers(), SearchParams() or Connection())" : null)
+        ?? (Request.Phase == CacheRequestPhase.Action ? "it answers a form post" : null)
+        ?? (Request.IsDraftMode ? "draft mode is on" : null)
+        ?? (Volatile.Read(ref _pending) > 0 || response.Headers.ContentEncoding == "identity" ? "cached parts were still being rendered (streamed) when the headers were sent" : null);
+
+    private void MakePrivate(HttpResponse response, string reason)
+    {
+        response.Headers.CacheControl = PrivateCacheControl;
+        HttpContext.RequestServices.GetService<PrivateResponseExplainer>()?.Explain(response, Request.Route, reason);
+    }
 
     private bool IsPublicCandidate(HttpResponse response)
     {

@@ -280,15 +280,9 @@ internal sealed partial class ShellPrerenderer : IHostedService
                 "streaming parts into a static shell is not supported yet";
         }
 
-        var request = web.Request;
         return page.Status != StatusCodes.Status200OK ? $"it answered {page.Status}"
             : page.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) != true ? "it is not HTML"
-            : request.UsedRequestData ? "it reads request data (Cookies(), Headers(), SearchParams() or Connection())"
-            : request.UsedPrivateCache ? "it uses a private cache"
-            : web.DynamicReason is { } dynamic ? dynamic
-            : web.NotStaticReason is { } work ? work
-            : web.IsDynamic(web.HttpContext.Response) ? "it depends on the request"
-            : null;
+            : web.DynamicBecause(web.HttpContext.Response) ?? web.NotStaticReason;
     }
 
     private static ShellResponse Response(Rendered page)

@@ -64,9 +64,18 @@ internal static class ErrorMessages
     public static string InvalidRevalidateProfile(string profile) =>
         $"Invalid profile provided \"{profile}\" must be configured under CacheLife in the Strata options or be \"max\".";
 
-    public static string CacheLifeOutsideCache => "`CacheLife()` can only be called inside a [UseCache] function.";
+    public static string CacheLifeOutsideCache => OutsideCache("CacheLife()");
 
-    public static string CacheTagOutsideCache => "`CacheTag()` can only be called inside a [UseCache] function.";
+    public static string CacheTagOutsideCache => OutsideCache("CacheTag()");
+
+    /// <summary>Next.js's text, then the causes seen in practice, most likely first, each with its fix.</summary>
+    private static string OutsideCache(string api) =>
+        $"`{api}` can only be called inside a [UseCache] function. It ran outside any cache scope; the likely causes:\n" +
+        "- the method or component that calls it is not [UseCache] (add the attribute, or move the call into a cached method);\n" +
+        "- a [UseCache] method was called on an instance that is not Strata's generated cached subclass: one made with `new`, " +
+        "or registered through a factory, an instance or after AddStrata() (inject it, and call builder.Services.AddStrata() after registering it);\n" +
+        "- a [UseCache] component was rendered in a request that app.UseStrata() did not see (call app.UseStrata() after UseRouting() and before " +
+        "MapRazorComponents), or by a renderer of your own (HtmlRenderer), where components render uncached.";
 
     public const string PrivateInsidePublic =
         "[UseCache(\"private\")] must not be used within [UseCache]. It can only be nested inside of another [UseCache(\"private\")].";

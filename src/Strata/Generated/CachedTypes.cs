@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
 
 namespace Strata.Generated;
 
@@ -17,7 +18,11 @@ public static class CachedTypes
     /// <param name="type">The class with <c>[UseCache]</c> methods.</param>
     /// <param name="cachedType">The generated subclass that caches them.</param>
     /// <exception cref="ArgumentException"><paramref name="cachedType"/> does not derive from <paramref name="type"/>.</exception>
-    public static void Register(Type type, Type cachedType)
+    /// <remarks>
+    /// The annotation keeps the cached subclass's constructors in trimmed applications: the container creates it from its
+    /// type, and the generated <c>typeof(...)</c> is the only reference to it.
+    /// </remarks>
+    public static void Register(Type type, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] Type cachedType)
     {
         ArgumentNullException.ThrowIfNull(type);
         ArgumentNullException.ThrowIfNull(cachedType);

@@ -83,9 +83,12 @@ public sealed class CacheFunction
 }
 
 /// <summary>What a function resolved against one runtime: the seed that mixes in the build id, and its handler.</summary>
-internal sealed class RuntimeBinding(CacheRuntime runtime, long seed, ICacheHandler? handler)
+internal sealed class RuntimeBinding(CacheRuntime runtime, long buildSeed, long seed, ICacheHandler? handler)
 {
     public CacheRuntime Runtime { get; } = runtime;
+
+    /// <summary>The runtime's build seed when it was made: a hot reload changes it (<see cref="CacheRuntime.IsCurrent"/>).</summary>
+    public long BuildSeed { get; } = buildSeed;
 
     public long Seed { get; } = seed;
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.IO.Hashing;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -13,6 +14,10 @@ namespace Strata;
 /// </summary>
 public ref struct CacheKeyBuilder
 {
+    /// <summary>What key encoding reads of a record or class: its fields (to find its state) and public properties (the values).</summary>
+    internal const DynamicallyAccessedMemberTypes KeyMembers =
+        DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.PublicFields | DynamicallyAccessedMemberTypes.NonPublicFields;
+
     private readonly CacheFunction _function;
     private KeyWriter _writer;
     private int _index;
@@ -34,10 +39,13 @@ public ref struct CacheKeyBuilder
     public readonly CacheFunction Function => _function;
 
     /// <summary>Adds the next argument.</summary>
-    /// <typeparam name="T">The declared type of the parameter.</typeparam>
+    /// <typeparam name="T">
+    /// The declared type of the parameter. Its fields and public properties make the key of a record or class, so a
+    /// trimmed application keeps them (the generated call names the type).
+    /// </typeparam>
     /// <param name="value">The argument.</param>
     /// <exception cref="CacheKeyException">The value (or something inside it) cannot be part of a key.</exception>
-    public void Add<T>(T value)
+    public void Add<[DynamicallyAccessedMembers(KeyMembers)] T>(T value)
     {
         var index = _index++;
         if (_description is not null)

@@ -219,7 +219,7 @@ public sealed partial class CacheRuntime
     private RuntimeBinding Bind(CacheFunction function, scoped ref CacheKeyBuilder arguments, out CacheKey key)
     {
         var binding = function.Binding;
-        if (binding is null || !ReferenceEquals(binding.Runtime, this))
+        if (binding is null || !IsCurrent(binding))
         {
             binding = Bind(function);
         }
@@ -236,7 +236,7 @@ public sealed partial class CacheRuntime
         where TArgs : notnull
     {
         var binding = function.Binding;
-        if (ambient?.Sink is not null || binding is null || !ReferenceEquals(binding.Runtime, this) || binding.Front is not FrontTable<TArgs> front ||
+        if (ambient?.Sink is not null || binding is null || !IsCurrent(binding) || binding.Front is not FrontTable<TArgs> front ||
             !front.TryGet(args, out var node))
         {
             return null;
@@ -666,15 +666,24 @@ public sealed partial class CacheRuntime
     /// Runs the body in a fresh cache scope and makes the entry (Next.js's <c>generateCacheEntry</c>) for
     /// <paramref name="handler"/>; <see langword="null"/> when the entry is not stored (private caches, draft mode).
     /// </summary>
-    private async ValueTask<Result<TResult>> GenerateAsync<TBody, TResult>(CacheFunction function, TBody body, CacheRequest? request, ICacheHandler? handler)
+    private async ValueTask<Result<TResult>> GenerateAsync<TBody, TResult>(CacheFunction function, TBody body, CacheRequest? request, ICacheHandler? handler, bool refresh = false)
         where TBody : struct, ICacheBody<TResult>
     {
+        using var activity = StrataActivities.StartRun(function, refresh);
         var scope = new CacheScope(this, function, request, _defaultProfile);
         var timestamp = _clock.StampMs;
         AmbientContext.Current = new AmbientContext(this, request, scope);
-        var value = await body.RunAsync(this).ConfigureAwait(false);
-        var entry = scope.CreateEntry(CreateValue(function, value, handler), timestamp);
-        return new Result<TResult>(value, entry);
+        try
+        {
+            var value = await body.RunAsync(this).ConfigureAwait(false);
+            var entry = scope.CreateEntry(CreateValue(function, value, handler), timestamp);
+            return new Result<TResult>(value, entry);
+        }
+        catch (Exception ex) when (activity is not null)
+        {
+            StrataActivities.Failed(activity, ex);
+            throw;
+        }
     }
 
     /// <summary>One refresh of a stale entry, unless it failed recently or a run refreshed it since <paramref name="seen"/>.</summary>
@@ -746,7 +755,7 @@ public sealed partial class CacheRuntime
                 }
 
                 using var limit = ArmFillLimit(function, key, completion, flight, request: null);
-                var generated = await GenerateAsync<TBody, TResult>(function, body, request: null, handler).ConfigureAwait(false);
+                var generated = await GenerateAsync<TBody, TResult>(function, body, request: null, handler, refresh: true).ConfigureAwait(false);
                 Complete(completion, generated.Entry);
             }
         }

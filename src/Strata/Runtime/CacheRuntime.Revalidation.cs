@@ -206,6 +206,7 @@ public sealed partial class CacheRuntime
 
     private async Task UpdateAllHandlersAsync(IReadOnlyList<string> tags, TagDurations? durations, CancellationToken cancellationToken)
     {
+        using var activity = StrataActivities.StartUpdateTags(tags, durations);
         List<Exception>? errors = null;
         foreach (var handler in _distinctHandlers)
         {
@@ -221,7 +222,9 @@ public sealed partial class CacheRuntime
 
         if (errors is not null)
         {
-            throw new AggregateException($"Updating the tags [{string.Join(", ", tags)}] failed in {errors.Count} cache handler(s).", errors);
+            var failure = new AggregateException($"Updating the tags [{string.Join(", ", tags)}] failed in {errors.Count} cache handler(s).", errors);
+            StrataActivities.Failed(activity, failure);
+            throw failure;
         }
     }
 

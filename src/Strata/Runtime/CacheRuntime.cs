@@ -26,7 +26,8 @@ public sealed partial class CacheRuntime
     private readonly Clock _clock;
     private readonly ILogger _logger;
     private readonly StrataMetrics _metrics;
-    private readonly long _buildSeed;
+    private long _buildSeed;
+    private long _codeGeneration;
 
     /// <summary>Creates a runtime.</summary>
     /// <param name="options">The options; validated here.</param>
@@ -84,6 +85,7 @@ public sealed partial class CacheRuntime
 
         BuildId = string.IsNullOrEmpty(options.BuildId) ? DefaultBuildId() : options.BuildId;
         _buildSeed = (long)XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(BuildId));
+        HotReload.Register(this);
     }
 
     /// <summary>
@@ -143,6 +145,20 @@ public sealed partial class CacheRuntime
     {
         var previous = AmbientContext.Current;
         AmbientContext.Current = new AmbientContext(this, null, null);
+        return new AmbientRestore(previous);
+    }
+
+    /// <summary>
+    /// Marks the calling asynchronous flow as a live render, until the result is disposed: code there renders nothing into a
+    /// cache (an interactive circuit), so <c>CacheTag()</c> and <c>CacheLife()</c> called outside a cached function do
+    /// nothing instead of throwing, and a <c>[UseCache]</c> component runs as a plain component. Cached functions called
+    /// there are cached as anywhere else. The web layer marks every inbound activity of a Blazor circuit.
+    /// </summary>
+    /// <returns>Ends the mark when disposed.</returns>
+    public IDisposable BeginLiveRender()
+    {
+        var previous = AmbientContext.Current;
+        AmbientContext.Current = new AmbientContext(previous?.Runtime ?? this, previous?.Request, previous?.Scope) { LiveRender = true };
         return new AmbientRestore(previous);
     }
 
@@ -219,9 +235,32 @@ public sealed partial class CacheRuntime
     internal RuntimeBinding Bind(CacheFunction function)
     {
         var handler = function.IsPrivate ? null : GetHandler(function.Kind);
-        var binding = new RuntimeBinding(this, function.Seed ^ _buildSeed, handler);
+        var buildSeed = Volatile.Read(ref _buildSeed);
+        var binding = new RuntimeBinding(this, buildSeed, function.Seed ^ buildSeed, handler);
         function.Binding = binding;
         return binding;
+    }
+
+    /// <summary>Whether <paramref name="binding"/> was made by this runtime for the code that runs now (not before a hot reload).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    internal bool IsCurrent(RuntimeBinding binding) => ReferenceEquals(binding.Runtime, this) && binding.BuildSeed == Volatile.Read(ref _buildSeed);
+
+    /// <summary>
+    /// The application's code changed while it runs (hot reload, see <see cref="HotReload"/>): every key starts anew, as
+    /// Next.js keys entries with its HMR hash in development, so no function or component returns what its old code made.
+    /// The memory handlers are emptied (their entries could never be read again); other handlers keep the old entries
+    /// until they expire, unread.
+    /// </summary>
+    internal void OnCodeUpdated()
+    {
+        var generation = Interlocked.Increment(ref _codeGeneration);
+        Volatile.Write(ref _buildSeed, (long)XxHash64.HashToUInt64(Encoding.UTF8.GetBytes($"{BuildId}\0hot-reload-{generation}")));
+        foreach (var memory in _distinctHandlers.OfType<MemoryCacheHandler>())
+        {
+            memory.Clear();
+        }
+
+        _logger.LogInformation("Code was updated (hot reload): cached results made before the update are no longer read ({Generation}).", generation);
     }
 
     internal void Debug(string operation, CacheFunction? function, CacheKey key, string? detail = null) =>

@@ -22,6 +22,12 @@ internal sealed class AmbientContext(CacheRuntime runtime, CacheRequest? request
 
     /// <summary>The memo store of <c>Cache.Memo</c>: the scope's own inside a cached function, else the request's.</summary>
     public MemoStore? Memo => Scope?.Memo ?? Request?.Memo;
+
+    /// <summary>Whether this flow renders live, into no cache (see <see cref="CacheRuntime.BeginLiveRender"/>).</summary>
+    public bool LiveRender { get; init; }
+
+    /// <summary>Whether <c>CacheTag()</c> and <c>CacheLife()</c> outside a cache scope do nothing: in a live render (an interactive circuit) and in the browser (WebAssembly), where nothing is cached.</summary>
+    public static bool InLiveRender => OperatingSystem.IsBrowser() || Current?.LiveRender == true;
 }
 
 /// <summary>Restores the previous ambient context when disposed.</summary>

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Strata.AspNetCore.Tests.Support;
 
-/// <summary>Collects the messages (information and above) and the warnings logged through it (as a logger provider of the test app, or one logger of a unit under test).</summary>
+/// <summary>Collects the messages and warnings logged through it (as a logger provider of the test app, or one logger of a unit under test).</summary>
 public sealed class LogSink : ILoggerProvider
 {
     private readonly ConcurrentQueue<string> _warnings = new();
@@ -11,6 +11,7 @@ public sealed class LogSink : ILoggerProvider
 
     public IReadOnlyList<string> Warnings => [.. _warnings];
 
+    /// <summary>Everything logged at Information level or above.</summary>
     public IReadOnlyList<string> Messages => [.. _messages];
 
     public ILogger CreateLogger(string categoryName) => new Logger<object>(this);

@@ -11,7 +11,7 @@ using Strata.AspNetCore.Tests.TestApp;
 namespace Strata.AspNetCore.Tests.Support;
 
 /// <summary>The test app (TestApp/) on a TestServer, with a fake clock in place of <see cref="TimeProvider"/> and a fresh build id.</summary>
-public sealed class TestAppFactory : WebApplicationFactory<Program>
+public sealed class TestAppFactory(string environment = "Production") : WebApplicationFactory<Program>
 {
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
 
@@ -29,7 +29,7 @@ public sealed class TestAppFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Production");
+        builder.UseEnvironment(environment);
         builder.UseSetting("Strata:StaticShell:Enabled", StaticShell ? "true" : "false");
         builder.UseContentRoot(AppContext.BaseDirectory);
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));

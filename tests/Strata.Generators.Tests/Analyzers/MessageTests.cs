@@ -48,6 +48,44 @@ public sealed class MessageTests
         Assert.Contains(shared, diagnostic.GetMessage(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task UnknownProfileMessage_EndsWithTheSuggestionAsItsOwnSentence()
+    {
+        var diagnostic = await Single("""
+            public class Catalog { [UseCache] public virtual Task<int> Get(string id) { CacheLife("hour"); return Task.FromResult(1); } }
+            """);
+
+        Assert.Equal("STRATA016", diagnostic.Id);
+        Assert.EndsWith("otherwise it throws at run time. Did you mean \"hours\"?", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EveryDiagnostic_LinksToItsDocsPage_WhichExists()
+    {
+        var descriptors = typeof(Descriptors).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            .Where(f => f.FieldType == typeof(DiagnosticDescriptor)).Select(f => (DiagnosticDescriptor)f.GetValue(null)!).ToList();
+        var docs = Path.Combine(RepositoryRoot(), "docs", "diagnostics");
+
+        Assert.NotEmpty(descriptors);
+        foreach (var descriptor in descriptors)
+        {
+            Assert.Equal(Descriptors.HelpBase + descriptor.Id + ".md", descriptor.HelpLinkUri);
+            Assert.True(File.Exists(Path.Combine(docs, descriptor.Id + ".md")), $"{descriptor.Id} has no page in docs/diagnostics/");
+            Assert.DoesNotContain("nextjs.org", descriptor.HelpLinkUri, StringComparison.Ordinal);
+        }
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Strata.slnx")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("Strata.slnx not found above " + AppContext.BaseDirectory);
+    }
+
     private static async Task<Diagnostic> Single(string source) => Assert.Single(await V.Diagnostics(source));
 
     /// <summary>The engine's text from the first period on: what follows "Route /r used `X` inside [UseCache]".</summary>

@@ -191,6 +191,6 @@ public sealed class CacheLifeTests
 
         var error = Assert.Throws<InvalidOperationException>(() => CacheLife("hours"));
 
-        Assert.Equal("`CacheLife()` can only be called inside a [UseCache] function.", error.Message);
+        Assert.StartsWith("`CacheLife()` can only be called inside a [UseCache] function. It ran outside any cache scope; the likely causes:", error.Message, StringComparison.Ordinal);
     }
 }

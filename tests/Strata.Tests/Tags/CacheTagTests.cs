@@ -98,6 +98,30 @@ public sealed class CacheTagTests
 
         var error = Assert.Throws<InvalidOperationException>(() => CacheTag("a"));
 
-        Assert.Equal("`CacheTag()` can only be called inside a [UseCache] function.", error.Message);
+        Assert.StartsWith("`CacheTag()` can only be called inside a [UseCache] function. It ran outside any cache scope; the likely causes:", error.Message, StringComparison.Ordinal);
+        Assert.Contains("not Strata's generated cached subclass", error.Message, StringComparison.Ordinal);
+        Assert.Contains("app.UseStrata()", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CacheTagInALiveRender_DoesNothing_AndCachedFunctionsThereStillTag()
+    {
+        using var t = TestRuntime.WithRecorder(out var recorder);
+        var get = Function(() =>
+        {
+            CacheTag("inner");
+            return Task.FromResult(1);
+        });
+
+        using (t.Runtime.BeginLiveRender())
+        {
+            CacheTag("ignored"); // a [UseCache] component rendering in an interactive circuit
+            CacheLife("hours");
+            Assert.Equal(1, await get());
+        }
+
+        await t.Runtime.FlushAsync();
+        Assert.Equal(["inner"], Assert.Single(recorder.Sets).Tags);
+        Assert.Throws<InvalidOperationException>(() => CacheTag("a")); // the mark ended
     }
 }
