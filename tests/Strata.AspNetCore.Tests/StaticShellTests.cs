@@ -169,7 +169,7 @@ public sealed class StaticShellTests
     }
 
     [Theory]
-    [InlineData("/cookie-page", "reads request data")]
+    [InlineData("/cookie-page", "it read request data")]
     [InlineData("/shell-inject", "ShellInjectPage injects ProductStore as 'Store'")]
     [InlineData("/stream", "part of it is streamed")]
     public async Task PageThatIsNotStatic_HasNoShell_AndTheReasonIsLogged(string path, string reason)
