@@ -117,4 +117,24 @@ internal static class Descriptors
         "STRATA030",
         "A [UseCache] result type cannot be copied faithfully",
         "'{0}' returns {1}, which {2}. A copy would not be what the call returned, so such results are returned uncached (with a warning at run time). Make the type immutable (a record with init-only properties, ImmutableArray<T> or FrozenDictionary<TKey, TValue>, or [ImmutableObject(true)]), make it copy faithfully (public properties that are settable or set by constructor parameters; [JsonInclude] for a non-public setter), or register a serializer that copies it with StrataOptions.Serializer.");
+
+    public static readonly DiagnosticDescriptor ServerNotAsync = Error(
+        "STRATA040",
+        "A server function must be async",
+        "Server Actions must be async functions. '{0}' returns {1}: return Task, Task<T>, ValueTask or ValueTask<T> (in a [UseServer] class every public method is a server function).");
+
+    public static readonly DiagnosticDescriptor ServerNotPublic = Error(
+        "STRATA041",
+        "A server function must be public",
+        "'{0}' has [UseServer] but is not public (or a class containing it is private or protected). A server function is a public entry point: make the method public in a public or internal class, or remove [UseServer].");
+
+    public static readonly DiagnosticDescriptor ServerWireType = Error(
+        "STRATA042",
+        "A server function's parameter or result cannot cross the wire",
+        "The {1} of server function '{0}' has type {2}, which {3}. Arguments arrive from the browser as JSON or form fields and results return as JSON: use plain data (primitives, strings, enums, dates, Guid, records and classes of them, arrays, lists, dictionaries with string keys), FormData for a posted form, and CancellationToken for the request's cancellation.");
+
+    public static readonly DiagnosticDescriptor ServerNotResolvable = Error(
+        "STRATA043",
+        "A server function's class cannot be resolved",
+        "Server function '{0}' {1}. {2}");
 }
