@@ -37,6 +37,12 @@ namespace Microsoft.Extensions.DependencyInjection
             services.AddHttpContextAccessor();
             services.AddSingleton<IRouteTemplateResolver, RouteTemplates>(); // RevalidatePath reads templates as routing does
 
+            // Server functions ([UseServer]): the table of action ids, the handler of calls, their options.
+            services.AddDataProtection();
+            services.AddOptions<ServerFunctionOptions>().BindConfiguration("Strata:ServerFunctions");
+            services.AddSingleton<Strata.AspNetCore.Server.ServerFunctionTable>();
+            services.AddSingleton<Strata.AspNetCore.Server.ServerActionHandler>();
+
             // Slots and callbacks are handed through cached functions untouched and left out of their keys.
             CacheKeyPassThrough.Register(typeof(RenderFragment));
             CacheKeyPassThrough.Register(typeof(RenderFragment<>));

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Components.Endpoints;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.SignalR;
 using Strata.AspNetCore.Components;
+using Strata.AspNetCore.Server;
 using Microsoft.Extensions.Options;
 
 namespace Strata.AspNetCore.Http;
@@ -13,7 +14,7 @@ namespace Strata.AspNetCore.Http;
 /// handler), the route template and the implicit tags of the path; sets the cache headers as the response starts; and waits
 /// for the tag updates the request started before it ends. WebSocket and SignalR connections get no request scope.
 /// </summary>
-internal sealed class StrataRequestMiddleware(RequestDelegate next, CacheRuntime runtime, IOptions<AntiforgeryOptions> antiforgery)
+internal sealed class StrataRequestMiddleware(RequestDelegate next, CacheRuntime runtime, IOptions<AntiforgeryOptions> antiforgery, ServerActionHandler actions)
 {
     private readonly string? _antiforgeryCookie = antiforgery.Value.Cookie.Name;
 
@@ -31,13 +32,29 @@ internal sealed class StrataRequestMiddleware(RequestDelegate next, CacheRuntime
         var isComponentEndpoint = endpoint?.Metadata.GetMetadata<ComponentTypeMetadata>() is not null;
         var path = context.Request.Path.HasValue ? context.Request.Path.Value! : "/";
         var route = RouteTemplates.Of(endpoint) ?? path;
-        var phase = !isComponentEndpoint ? CacheRequestPhase.Handler
+        var call = await ServerActionHandler.DetectAsync(context);
+        var phase = call != ServerCall.None ? CacheRequestPhase.Action
+            : !isComponentEndpoint ? CacheRequestPhase.Handler
             : HttpMethods.IsPost(context.Request.Method) && context.Request.HasFormContentType ? CacheRequestPhase.Action
             : CacheRequestPhase.Render;
 
         using var request = runtime.BeginRequest(new HttpRequestData(context), phase, route, ImplicitTags.ForRequest(route, path));
+        if (call != ServerCall.None)
+        {
+            if (await actions.HandleAsync(context, call, request))
+            {
+                await request.CompleteAsync();
+                return;
+            }
+
+            // A form call succeeded: the page is rendered after it, as a GET (Next.js renders the page after an action;
+            // the tags it revalidated are expired for this request, so the page reads its own writes).
+            request.Phase = isComponentEndpoint ? CacheRequestPhase.Render : CacheRequestPhase.Handler;
+            context.Request.Method = HttpMethods.Get;
+        }
+
         PageRefresh? refresh = null;
-        if (phase == CacheRequestPhase.Action)
+        if (phase == CacheRequestPhase.Action && call == ServerCall.None)
         {
             refresh = new PageRefresh(context, endpoint!.Metadata.GetMetadata<RootComponentMetadata>()?.Type);
             request.Revalidated = refresh.RevalidatedAsync;
@@ -45,6 +62,10 @@ internal sealed class StrataRequestMiddleware(RequestDelegate next, CacheRuntime
 
         var web = new StrataWebRequest(context, request, isComponentEndpoint, _antiforgeryCookie, refresh);
         context.Features.Set(web);
+        if (call != ServerCall.None)
+        {
+            web.MarkDynamic("a server function ran in this request");
+        }
 
         context.Response.OnStarting(static state => ((StrataWebRequest)state).ApplyHeaders(), web);
         await next(context);
