@@ -48,6 +48,12 @@ public sealed class Accounts(Ledger ledger, ProductStore store)
         await UpdateTag("product-" + id);
     }
 
+    public Task Restock(int id, FormData form)
+    {
+        ledger.Record($"Restock({id},{form.Get("stock")})");
+        return Task.CompletedTask;
+    }
+
     public Task Fail(string message)
     {
         ledger.Record($"Fail({message})");
