@@ -116,9 +116,9 @@ public sealed class StorefrontServer : IAsyncLifetime
     }
 
     /// <summary>A new page in a fresh browser context (its own cookies).</summary>
-    public async Task<IPage> NewPage()
+    public async Task<IPage> NewPage(bool javaScript = true)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, ViewportSize = new ViewportSize { Width = 1200, Height = 900 } });
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, ViewportSize = new ViewportSize { Width = 1200, Height = 900 }, JavaScriptEnabled = javaScript });
         context.SetDefaultTimeout(15000);
         return await context.NewPageAsync();
     }
