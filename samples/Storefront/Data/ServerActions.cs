@@ -180,3 +180,31 @@ public sealed class AdminActions(ShopData data, IHttpContextAccessor http)
         await UpdateTag($"products-{product.Category}");
     }
 }
+
+/// <summary>A price quote: the same work behind a server function and a hand-written endpoint (bench/http/server-functions.sh compares them).</summary>
+public sealed record Quote(int ProductId, int Quantity, decimal UnitPrice, decimal Total);
+
+/// <summary>The body of the hand-written quote endpoint.</summary>
+public sealed record QuoteRequest(int ProductId, int Quantity);
+
+/// <summary>Computes quotes from the catalog's price rule (no I/O, so a benchmark measures the call path, not the work).</summary>
+public static class Quotes
+{
+    public static Quote? Compute(int productId, int quantity)
+    {
+        if (!Database.IsProductId(productId) || quantity is < 1 or > 99)
+        {
+            return null;
+        }
+
+        var unit = Math.Round(19.5m + (productId * 7.31m % 180m), 2);
+        return new Quote(productId, quantity, unit, unit * quantity);
+    }
+}
+
+/// <summary>The quote as a server function.</summary>
+public static class QuoteActions
+{
+    [UseServer]
+    public static Task<Quote?> Quote(int productId, int quantity) => Task.FromResult(Quotes.Compute(productId, quantity));
+}
