@@ -43,6 +43,7 @@ internal sealed partial class ServerActionHandler
     private const string NoStore = "no-cache, no-store, max-age=0, must-revalidate";
     private const int PeekBytes = 512;
 
+    private static readonly ReadOnlyMemory<byte> EmptyArray = "[]"u8.ToArray();
     private static readonly byte[] UrlEncodedMarker = Encoding.ASCII.GetBytes(ActionField + "=");
     private static readonly byte[] MultipartMarker = Encoding.ASCII.GetBytes("name=\"" + ActionField + "\"");
 
@@ -169,6 +170,7 @@ internal sealed partial class ServerActionHandler
         }
 
         ServerArguments arguments;
+        JsonDocument? document = null;
         try
         {
             var values = string.IsNullOrEmpty(captured) ? [] : Captured.Unprotect(id, captured);
@@ -177,17 +179,27 @@ internal sealed partial class ServerActionHandler
                 throw new ServerArgumentException(null, CapturedValues.InvalidPayload);
             }
 
-            arguments = form is not null
-                ? RequestServerArguments.FromForm(function, Json, values, form)
-                : RequestServerArguments.FromJson(function, Json, values, ParseArguments(body.Value));
+            if (form is not null)
+            {
+                arguments = RequestServerArguments.FromForm(function, Json, values, form);
+            }
+            else
+            {
+                document = ParseArguments(body.Value);
+                arguments = RequestServerArguments.FromJson(function, Json, values, document.RootElement);
+            }
         }
         catch (ServerArgumentException ex)
         {
+            document?.Dispose();
             await WriteArgumentErrorAsync(context, call, function, ex).ConfigureAwait(false);
             return true;
         }
 
-        return await RunAsync(context, call, request, function, arguments).ConfigureAwait(false);
+        using (document)
+        {
+            return await RunAsync(context, call, request, function, arguments).ConfigureAwait(false);
+        }
     }
 
     private async Task<bool> RunAsync(HttpContext context, ServerCall call, CacheRequest request, ServerFunction function, ServerArguments arguments)
@@ -341,22 +353,34 @@ internal sealed partial class ServerActionHandler
             return null;
         }
 
-        using var buffer = new MemoryStream(request.ContentLength is { } length ? (int)length : 4096);
-        var chunk = new byte[16 * 1024];
+        // With a Content-Length the body is read into an array of exactly that size (one byte more detects a lie);
+        // a streamed body grows its buffer, never past the limit.
+        var buffer = new byte[request.ContentLength is { } length ? length + 1 : Math.Min(limit + 1, 4096)];
+        var read = 0;
         while (true)
         {
-            var n = await request.Body.ReadAsync(chunk, context.RequestAborted).ConfigureAwait(false);
+            if (read == buffer.Length)
+            {
+                if (read > limit)
+                {
+                    return null;
+                }
+
+                Array.Resize(ref buffer, (int)Math.Min(limit + 1, (long)buffer.Length * 2));
+            }
+
+            var n = await request.Body.ReadAsync(buffer.AsMemory(read), context.RequestAborted).ConfigureAwait(false);
             if (n == 0)
             {
                 break;
             }
 
-            if (buffer.Length + n > limit)
-            {
-                return null;
-            }
+            read += n;
+        }
 
-            buffer.Write(chunk, 0, n);
+        if (read > limit)
+        {
+            return null;
         }
 
         if (request.Body.CanSeek)
@@ -364,7 +388,7 @@ internal sealed partial class ServerActionHandler
             request.Body.Position = 0; // a form is read again from the start
         }
 
-        return buffer.ToArray();
+        return buffer.AsMemory(0, read);
     }
 
     private async Task<FormData?> ReadFormAsync(HttpContext context)
@@ -393,17 +417,12 @@ internal sealed partial class ServerActionHandler
         }
     }
 
-    private JsonElement ParseArguments(ReadOnlyMemory<byte> body)
+    /// <summary>The JSON argument array; the document lives until the call ends (its elements are read in place, not copied).</summary>
+    private JsonDocument ParseArguments(ReadOnlyMemory<byte> body)
     {
-        if (body.IsEmpty)
-        {
-            return JsonDocument.Parse("[]").RootElement;
-        }
-
         try
         {
-            using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = _options.MaxJsonDepth });
-            return document.RootElement.Clone();
+            return JsonDocument.Parse(body.IsEmpty ? EmptyArray : body, new JsonDocumentOptions { MaxDepth = _options.MaxJsonDepth });
         }
         catch (JsonException ex)
         {

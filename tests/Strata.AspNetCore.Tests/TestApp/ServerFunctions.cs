@@ -13,7 +13,14 @@ public sealed class Ledger
 {
     private readonly ConcurrentQueue<string> _runs = new();
 
+    private int _invalid;
+
     public IReadOnlyList<string> Runs => _runs.ToArray();
+
+    /// <summary>How many runs saw a value their declaration forbids (null for a non-nullable parameter).</summary>
+    public int InvalidRuns => Volatile.Read(ref _invalid);
+
+    public void RecordInvalid() => Interlocked.Increment(ref _invalid);
 
     public void Record(string run) => _runs.Enqueue(run);
 }
@@ -36,8 +43,13 @@ public sealed class Accounts(Ledger ledger, ProductStore store)
 {
     public Task<Account> Create(string name, int age, Account? referrer)
     {
+        if (name is null || (referrer is not null && referrer.Name is null))
+        {
+            ledger.RecordInvalid();
+        }
+
         ledger.Record($"Create({name},{age},{referrer?.Name})");
-        return Task.FromResult(new Account(name, age));
+        return Task.FromResult(new Account(name!, age)); // checked above: a null here is counted as an invalid run
     }
 
     public async Task Rename(int id, FormData form)
@@ -50,7 +62,12 @@ public sealed class Accounts(Ledger ledger, ProductStore store)
 
     public Task Restock(int id, FormData form)
     {
-        ledger.Record($"Restock({id},{form.Get("stock")})");
+        if (form is null || id != 7 && id != 2)
+        {
+            ledger.RecordInvalid();
+        }
+
+        ledger.Record($"Restock({id},{form?.Get("stock")})");
         return Task.CompletedTask;
     }
 
