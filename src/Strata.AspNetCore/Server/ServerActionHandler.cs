@@ -51,14 +51,12 @@ internal sealed partial class ServerActionHandler
     private readonly ServerFunctionOptions _options;
     private readonly ILogger<ServerActionHandler> _logger;
     private readonly bool _showDetails;
-    private readonly IServiceProvider _services;
 
     public ServerActionHandler(ServerFunctionTable table, IOptions<ServerFunctionOptions> options, ILogger<ServerActionHandler> logger, IServiceProvider services)
     {
         _table = table;
         _options = options.Value;
         _logger = logger;
-        _services = services;
         _showDetails = _options.ShowExceptionDetails ?? services.GetService<IHostEnvironment>()?.IsDevelopment() == true;
         Json = ServerJson.Create(_options.MaxJsonDepth);
         Captured = new CapturedValues(
