@@ -394,6 +394,19 @@ public sealed class ServerFunctionTests
     }
 
     [Fact]
+    public async Task Form_BodyOverTheLimit_Is413AndDoesNotRun()
+    {
+        using var app = new TestAppFactory();
+        var client = app.CreateClient();
+        var fields = FormFields(await (await client.GetAsync("/server-form/2")).Content.ReadAsStringAsync(), "rename", ("name", new string('n', (int)ServerFunctionOptions.DefaultBodySizeLimit)));
+
+        using var response = await PostForm(client, fields);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Empty(Ledger(app).Runs);
+    }
+
+    [Fact]
     public async Task Form_OrdinaryBlazorFormPost_IsNotAServerFunctionCall()
     {
         using var app = new TestAppFactory();
