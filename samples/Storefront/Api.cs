@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Storefront.Data;
+using Strata.AspNetCore;
 using static Strata.Cache;
 
 namespace Storefront;
@@ -9,6 +10,11 @@ public static class Api
 {
     public static void MapStorefrontApi(this WebApplication app)
     {
+        // The same quote as the server function QuoteActions.Quote, by hand (bench/http/server-functions.sh compares them),
+        // and the action id of that server function for scripts.
+        app.MapPost("/api/quote", (QuoteRequest request) => Quotes.Compute(request.ProductId, request.Quantity));
+        app.MapGet("/api/actions/quote", (IServiceProvider services) => ServerAction.Of(QuoteActions.Quote).Resolve(services).Id);
+
         // Every upstream call so far, by source (also shown in the footer).
         app.MapGet("/api/upstream-calls", (Upstream upstream) => Results.Json(new { total = upstream.Total, calls = upstream.Calls }));
 

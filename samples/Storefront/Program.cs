@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Storefront;
 using Storefront.Components;
 using Storefront.Data;
@@ -10,6 +11,13 @@ builder.Services.AddSingleton<Upstream>();
 builder.Services.AddSingleton<ShopData>();
 builder.Services.AddSingleton<CachedShop>();   // [UseCache] methods: AddStrata() swaps in the cached subclass
 builder.Services.AddSingleton<Anchor>();
+builder.Services.AddScoped<MemberActions>();    // [UseServer] classes: resolved per call in the request's scope
+builder.Services.AddScoped<MemberDirectory>();
+builder.Services.AddScoped<CartActions>();
+builder.Services.AddScoped<AdminActions>();
+builder.Services.AddHttpContextAccessor();
+builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(o => o.LoginPath = "/login");
+builder.Services.AddAuthorization();
 
 var strata = builder.Services.AddStrata().AddAspNetCore();
 if (!string.IsNullOrEmpty(builder.Configuration["Strata:Redis:Configuration"]))
@@ -26,6 +34,7 @@ if (!app.Environment.IsDevelopment())
 }
 
 app.UseVisitor();
+app.UseAuthentication(); // before UseStrata: [Authorize] server functions see the signed-in user
 app.UseStrata();
 app.UseAntiforgery();
 app.MapStaticAssets();

@@ -49,6 +49,12 @@ namespace Microsoft.Extensions.DependencyInjection
             services.AddHostedService(sp => sp.GetRequiredService<ShellPrerenderer>()); // static shells, made after start-up
             services.AddSingleton<PrivateResponseExplainer>(); // in Development: why a response was made private
 
+            // Server functions ([UseServer]): the table of action ids, the handler of calls, their options.
+            services.AddDataProtection();
+            services.AddOptions<ServerFunctionOptions>().BindConfiguration("Strata:ServerFunctions");
+            services.AddSingleton<Strata.AspNetCore.Server.ServerFunctionTable>();
+            services.AddSingleton<Strata.AspNetCore.Server.ServerActionHandler>();
+
             // Slots and callbacks are handed through cached functions untouched and left out of their keys.
             CacheKeyPassThrough.Register(typeof(RenderFragment));
             CacheKeyPassThrough.Register(typeof(RenderFragment<>));

@@ -130,4 +130,23 @@ internal static class Descriptors
         "STRATA061",
         "A remote cache cannot be nested inside a private one",
         "'{0}' calls '{1}': [UseCache(\"remote\")] must not be used within [UseCache(\"private\")]. Remote caches cannot be nested inside private caches: call the remote cache outside the private one and pass its result in as an argument, or use [UseCache] (default) inside the private cache.");
+    public static readonly DiagnosticDescriptor ServerNotAsync = Error(
+        "STRATA040",
+        "A server function must be async",
+        "Server Actions must be async functions. '{0}' returns {1}: return Task, Task<T>, ValueTask or ValueTask<T> (in a [UseServer] class every public method is a server function).");
+
+    public static readonly DiagnosticDescriptor ServerNotPublic = Error(
+        "STRATA041",
+        "A server function must be public",
+        "'{0}' has [UseServer] but is not public (or a class containing it is private or protected). A server function is a public entry point: make the method public in a public or internal class, or remove [UseServer].");
+
+    public static readonly DiagnosticDescriptor ServerWireType = Error(
+        "STRATA042",
+        "A server function's parameter or result cannot cross the wire",
+        "The {1} of server function '{0}' has type {2}, which {3}. Arguments arrive from the browser as JSON or form fields and results return as JSON: use plain data (primitives, strings, enums, dates, Guid, records and classes of them, arrays, lists, dictionaries with string keys), FormData for a posted form, and CancellationToken for the request's cancellation.");
+
+    public static readonly DiagnosticDescriptor ServerNotResolvable = Error(
+        "STRATA043",
+        "A server function's class cannot be resolved",
+        "Server function '{0}' {1}. {2}");
 }

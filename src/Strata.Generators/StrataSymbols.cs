@@ -16,6 +16,7 @@ internal sealed class StrataSymbols
         UseCache = compilation.GetTypeByMetadataName(UseCacheAttributeName);
         UseServer = compilation.GetTypeByMetadataName(UseServerAttributeName);
         Cache = compilation.GetTypeByMetadataName("Strata.Cache");
+        FormData = compilation.GetTypeByMetadataName("Strata.FormData");
         CacheRuntime = compilation.GetTypeByMetadataName("Strata.CacheRuntime");
         Task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
         TaskOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task`1");
@@ -70,6 +71,8 @@ internal sealed class StrataSymbols
     public INamedTypeSymbol? UseServer { get; }
 
     public INamedTypeSymbol? Cache { get; }
+
+    public INamedTypeSymbol? FormData { get; }
 
     public INamedTypeSymbol? CacheRuntime { get; }
 

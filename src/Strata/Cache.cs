@@ -151,10 +151,15 @@ public static partial class Cache
     /// <summary>
     /// <c>cookies()</c>: the request's cookies. Reading them makes the response dynamic. Not allowed inside
     /// <c>[UseCache]</c> (read them outside and pass what you need as an argument); allowed in <c>[UseCache("private")]</c>.
+    /// In a server action or an endpoint, <see cref="RequestCookies.Set"/> and <see cref="RequestCookies.Delete"/> change them.
     /// </summary>
     /// <returns>The cookies by name.</returns>
     /// <exception cref="InvalidOperationException">Inside a public cached function, or outside a request.</exception>
-    public static IReadOnlyDictionary<string, string> Cookies() => RequestData("Cookies()").Cookies;
+    public static RequestCookies Cookies()
+    {
+        var data = RequestData("Cookies()");
+        return new RequestCookies(AmbientContext.Current!.Request!, data);
+    }
 
     /// <summary><c>headers()</c>: the request's headers; the same rules as <see cref="Cookies"/>.</summary>
     /// <returns>The headers by case-insensitive name.</returns>

@@ -115,10 +115,10 @@ public sealed class StorefrontServer : IAsyncLifetime
         }
     }
 
-    /// <summary>A new page in a fresh browser context (its own cookies), whose router cache prefetches nothing.</summary>
-    public async Task<IPage> NewPage()
+    /// <summary>A new page in a fresh browser context (its own cookies; JavaScript on unless <paramref name="javaScript"/> is false), whose router cache prefetches nothing.</summary>
+    public async Task<IPage> NewPage(bool javaScript = true)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, ViewportSize = new ViewportSize { Width = 1200, Height = 900 } });
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, ViewportSize = new ViewportSize { Width = 1200, Height = 900 }, JavaScriptEnabled = javaScript });
         context.SetDefaultTimeout(15000);
 
         // These tests count upstream calls per visit: the router cache's prefetches (x-strata-prefetch) would render other

@@ -21,8 +21,11 @@ internal sealed class HttpRequestData(HttpContext context) : IRequestData
     private const string DraftModePayload = "draft-mode-on";
 
     private bool? _draftMode;
+    private Dictionary<string, string?>? _written;
 
-    public IReadOnlyDictionary<string, string> Cookies => new CookieView(context.Request.Cookies);
+    public IReadOnlyDictionary<string, string> Cookies => _written is null
+        ? new CookieView(context.Request.Cookies)
+        : Merged(context.Request.Cookies, _written);
 
     public IReadOnlyDictionary<string, StringValues> Headers => new StringValuesView(context.Request.Headers);
 
@@ -42,6 +45,58 @@ internal sealed class HttpRequestData(HttpContext context) : IRequestData
         {
             context.Response.Cookies.Delete(DraftModeCookie, options);
         }
+    }
+
+    public void SetCookie(string name, string? value, CookieSettings settings)
+    {
+        if (context.Response.HasStarted)
+        {
+            throw new InvalidOperationException($"Cookies().{(value is null ? "Delete" : "Set")}(\"{name}\") was called after the response started, so the cookie cannot be sent. Change cookies in a server function or before the page renders.");
+        }
+
+        var options = new CookieOptions
+        {
+            Path = settings.Path,
+            Domain = settings.Domain,
+            MaxAge = settings.MaxAge,
+            Expires = settings.Expires,
+            HttpOnly = settings.HttpOnly,
+            Secure = settings.Secure ?? context.Request.IsHttps,
+            SameSite = settings.SameSite.ToLowerInvariant() switch
+            {
+                "strict" => SameSiteMode.Strict,
+                "none" => SameSiteMode.None,
+                _ => SameSiteMode.Lax,
+            },
+        };
+        if (value is null)
+        {
+            context.Response.Cookies.Delete(name, options);
+        }
+        else
+        {
+            context.Response.Cookies.Append(name, value, options);
+        }
+
+        (_written ??= new(StringComparer.Ordinal))[name] = value;
+    }
+
+    private static Dictionary<string, string> Merged(IRequestCookieCollection cookies, Dictionary<string, string?> written)
+    {
+        var merged = new Dictionary<string, string>(cookies, StringComparer.Ordinal);
+        foreach (var (name, value) in written)
+        {
+            if (value is null)
+            {
+                merged.Remove(name);
+            }
+            else
+            {
+                merged[name] = value;
+            }
+        }
+
+        return merged;
     }
 
     private bool ReadDraftMode()

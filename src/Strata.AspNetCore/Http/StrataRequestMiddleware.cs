@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Components.Endpoints;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.SignalR;
 using Strata.AspNetCore.Components;
+using Strata.AspNetCore.Server;
 using Strata.AspNetCore.Shell;
 using Microsoft.Extensions.Options;
 
@@ -15,7 +16,8 @@ namespace Strata.AspNetCore.Http;
 /// route template and the implicit tags of the path; the cache headers are set as the response starts; and the tag updates
 /// the request started are awaited before it ends. WebSocket and SignalR connections get no request scope.
 /// </summary>
-internal sealed class StrataRequestMiddleware(RequestDelegate next, CacheRuntime runtime, IOptions<AntiforgeryOptions> antiforgery, ShellStore shells)
+internal sealed class StrataRequestMiddleware(
+    RequestDelegate next, CacheRuntime runtime, IOptions<AntiforgeryOptions> antiforgery, ShellStore shells, ServerActionHandler actions)
 {
     private readonly string? _antiforgeryCookie = antiforgery.Value.Cookie.Name;
 
@@ -46,27 +48,47 @@ internal sealed class StrataRequestMiddleware(RequestDelegate next, CacheRuntime
             return;
         }
 
-        await RunAsync(runtime, _antiforgeryCookie, context, endpoint, isComponentEndpoint, next, prerender: false);
+        await RunAsync(runtime, _antiforgeryCookie, context, endpoint, isComponentEndpoint, next, actions);
     }
 
     /// <summary>
-    /// Runs <paramref name="next"/> in a request scope. While prerendering (<paramref name="prerender"/>) there is no server
-    /// to start the response, so the headers are applied when the page has been rendered.
+    /// Runs <paramref name="next"/> in a request scope, after the server function the request calls, if any (<paramref name="actions"/>).
+    /// While prerendering (<paramref name="actions"/> is <see langword="null"/>) there is no server to start the response, so
+    /// the headers are applied when the page has been rendered. <see langword="null"/> when a server function call answered
+    /// the request itself.
     /// </summary>
-    internal static async Task<StrataWebRequest> RunAsync(
-        CacheRuntime runtime, string? antiforgeryCookie, HttpContext context, Endpoint? endpoint, bool isComponentEndpoint, RequestDelegate next, bool prerender)
+    internal static async Task<StrataWebRequest?> RunAsync(
+        CacheRuntime runtime, string? antiforgeryCookie, HttpContext context, Endpoint? endpoint, bool isComponentEndpoint, RequestDelegate next, ServerActionHandler? actions)
     {
+        var prerender = actions is null;
         var path = context.Request.Path.HasValue ? context.Request.Path.Value! : "/";
         var route = RouteTemplates.Of(endpoint) ?? path;
-        var phase = !isComponentEndpoint ? CacheRequestPhase.Handler
+        var call = prerender ? ServerCall.None : await ServerActionHandler.DetectAsync(context);
+        var phase = call != ServerCall.None ? CacheRequestPhase.Action
+            : !isComponentEndpoint ? CacheRequestPhase.Handler
             : HttpMethods.IsPost(context.Request.Method) && context.Request.HasFormContentType ? CacheRequestPhase.Action
             : CacheRequestPhase.Render;
 
         using var request = runtime.BeginRequest(new HttpRequestData(context), phase, route, ImplicitTags.ForRequest(route, path));
         request.IsRouteHandler = phase == CacheRequestPhase.Handler; // private caches are not available in endpoints
         request.IsPrerender = prerender;
+        if (call != ServerCall.None)
+        {
+            if (await actions!.HandleAsync(context, call, request))
+            {
+                await request.CompleteAsync();
+                return null;
+            }
+
+            // A form call succeeded: the page is rendered after it, as a GET (Next.js renders the page after an action;
+            // the tags it revalidated are expired for this request, so the page reads its own writes).
+            request.Phase = isComponentEndpoint ? CacheRequestPhase.Render : CacheRequestPhase.Handler;
+            request.IsRouteHandler = !isComponentEndpoint;
+            context.Request.Method = HttpMethods.Get;
+        }
+
         PageRefresh? refresh = null;
-        if (phase == CacheRequestPhase.Action)
+        if (phase == CacheRequestPhase.Action && call == ServerCall.None)
         {
             refresh = new PageRefresh(context, endpoint!.Metadata.GetMetadata<RootComponentMetadata>()?.Type);
             request.Revalidated = refresh.RevalidatedAsync;
@@ -74,6 +96,11 @@ internal sealed class StrataRequestMiddleware(RequestDelegate next, CacheRuntime
 
         var web = new StrataWebRequest(context, request, isComponentEndpoint, antiforgeryCookie, refresh);
         context.Features.Set(web);
+        if (call != ServerCall.None)
+        {
+            web.MarkDynamic("a server function ran in this request");
+        }
+
         if (!prerender)
         {
             context.Response.OnStarting(static state => ((StrataWebRequest)state).ApplyHeaders(), web);

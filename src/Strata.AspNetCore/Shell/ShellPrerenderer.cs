@@ -248,7 +248,7 @@ internal sealed partial class ShellPrerenderer : IHostedService
         context.SetEndpoint(endpoint);
         _accessor.HttpContext = context; // this flow only: each prerender runs in a task of its own
 
-        var run = StrataRequestMiddleware.RunAsync(_runtime, _antiforgeryCookie, context, endpoint, isComponentEndpoint: true, endpoint.RequestDelegate!, prerender: true);
+        var run = StrataRequestMiddleware.RunAsync(_runtime, _antiforgeryCookie, context, endpoint, isComponentEndpoint: true, endpoint.RequestDelegate!, actions: null);
         if (await Task.WhenAny(run, body.Streaming).ConfigureAwait(false) != run)
         {
             _ = run.ContinueWith(static async (t, state) =>

@@ -18,6 +18,7 @@
 const enhancedAccept = 'text/html; blazor-enhanced-nav=on';
 const staleTimeHeader = 'x-strata-stale-time';
 const revalidatedHeader = 'x-strata-revalidated';
+const actionRevalidatedHeader = 'strata-action-revalidated'; // a server function's fetch answer (docs/use-server.md)
 const prefetchHeader = 'x-strata-prefetch';
 const minimumStaleSeconds = 30; // Next.js: getStaleTimeMs(s) = max(s, 30) * 1000
 const trailerPattern = /<!--strata-stale-time:([0-9.]+)-->\s*$/;
@@ -69,7 +70,7 @@ function isSameOrigin(url) {
 }
 
 function noteRevalidation(response) {
-  if (response.headers.has(revalidatedHeader)) {
+  if (response.headers.has(revalidatedHeader) || response.headers.has(actionRevalidatedHeader)) {
     clear();
   }
 

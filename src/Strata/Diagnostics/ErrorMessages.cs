@@ -36,6 +36,10 @@ internal static class ErrorMessages
         $"Route {Route(route)} used \"{expression}\" inside {Directive(kind)}. The enabled status of `DraftMode()` can be read in caches but you must not enable or disable `DraftMode()` inside a cache. " +
         $"See more info here: {RequestInUseCacheLink}";
 
+    public static string CookieWriteOutsideAction(string expression, string? route) =>
+        $"{expression} was called while rendering{(route is null ? "" : $" the route \"{route}\"")}. Cookies can only be modified in a Server Action or Route Handler: " +
+        "set them in a [UseServer] function, a form handler or an endpoint. Read more: https://nextjs.org/docs/app/api-reference/functions/cookies#options";
+
     public static string RequestApiOutsideRequest(string api) =>
         $"`{api}` was called outside of a request. Request data only exists while an HTTP request is being handled " +
         "(in a Razor component, an endpoint or a server action). In a background service, pass the values you need explicitly instead.";

@@ -23,6 +23,18 @@ public interface IRequestData
     /// <summary>Turns draft mode on or off (for example by setting or deleting a cookie).</summary>
     /// <param name="enabled">The new state.</param>
     void SetDraftMode(bool enabled);
+
+    /// <summary>
+    /// Sets (or, with a <see langword="null"/> value, deletes) a cookie on the response; later reads of
+    /// <see cref="Cookies"/> in the same request see the change. Called by <c>Cookies().Set</c> and <c>Cookies().Delete</c>
+    /// after they checked where they are called.
+    /// </summary>
+    /// <param name="name">The name.</param>
+    /// <param name="value">The value, or <see langword="null"/> to delete the cookie.</param>
+    /// <param name="settings">Path, expiry and flags.</param>
+    /// <exception cref="NotSupportedException">This request data cannot write cookies (the default).</exception>
+    void SetCookie(string name, string? value, CookieSettings settings) =>
+        throw new NotSupportedException($"{GetType().Name} cannot set cookies.");
 }
 
 /// <summary>A simple <see cref="IRequestData"/> from dictionaries: for tests, console hosts and background jobs that replay a request.</summary>
@@ -39,7 +51,7 @@ public sealed class RequestData : IRequestData
         IReadOnlyDictionary<string, StringValues>? searchParams = null,
         bool draftMode = false)
     {
-        Cookies = cookies ?? new Dictionary<string, string>();
+        _cookies = cookies is null ? [] : new Dictionary<string, string>(cookies);
         Headers = headers is null
             ? new Dictionary<string, StringValues>(StringComparer.OrdinalIgnoreCase)
             : new Dictionary<string, StringValues>(headers, StringComparer.OrdinalIgnoreCase);
@@ -47,8 +59,10 @@ public sealed class RequestData : IRequestData
         IsDraftMode = draftMode;
     }
 
+    private readonly Dictionary<string, string> _cookies;
+
     /// <inheritdoc />
-    public IReadOnlyDictionary<string, string> Cookies { get; }
+    public IReadOnlyDictionary<string, string> Cookies => _cookies;
 
     /// <inheritdoc />
     public IReadOnlyDictionary<string, StringValues> Headers { get; }
@@ -61,6 +75,19 @@ public sealed class RequestData : IRequestData
 
     /// <inheritdoc />
     public void SetDraftMode(bool enabled) => IsDraftMode = enabled;
+
+    /// <inheritdoc />
+    public void SetCookie(string name, string? value, CookieSettings settings)
+    {
+        if (value is null)
+        {
+            _cookies.Remove(name);
+        }
+        else
+        {
+            _cookies[name] = value;
+        }
+    }
 }
 
 /// <summary>The draft mode of the current request, as returned by <c>DraftMode()</c>.</summary>

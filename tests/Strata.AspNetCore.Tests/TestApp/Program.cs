@@ -6,8 +6,13 @@ builder.Services.AddSingleton<Catalog>(); // [UseCache] methods: AddStrata() swa
 builder.Services.AddStrata().AddAspNetCore();
 builder.Services.AddSingleton<Probe>();
 builder.Services.AddSingleton<ProductStore>();
+builder.Services.AddSingleton<Ledger>();
+builder.Services.AddScoped<Accounts>();
+builder.Services.AddAuthentication(TestAuthHandler.SchemeName).AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TestAuthHandler>(TestAuthHandler.SchemeName, null);
+builder.Services.AddAuthorization();
 
 var app = builder.Build();
+app.UseAuthentication();
 app.UseStrata();
 app.UseAntiforgery();
 app.MapRazorComponents<App>();

@@ -156,4 +156,48 @@ public sealed class RequestApiTests
 
         Assert.StartsWith($"`{api}` was called outside of a request.", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(CacheRequestPhase.Action)]
+    [InlineData(CacheRequestPhase.Handler)]
+    public void CookiesSetAndDelete_InAnActionOrAnEndpoint_ChangeTheCookiesLaterReadsSee(CacheRequestPhase phase)
+    {
+        using var t = new TestRuntime();
+        using var request = t.Runtime.BeginRequest(Data(), phase);
+
+        Cookies().Set("theme", "dark");
+        Cookies().Delete("language");
+
+        Assert.Equal("dark", Cookies()["theme"]);
+        Assert.False(Cookies().ContainsKey("language"));
+    }
+
+    [Fact]
+    public void CookiesSet_WhileRendering_IsAnErrorNamingTheCallAndTheRoute()
+    {
+        using var t = new TestRuntime();
+        using var request = t.Runtime.BeginRequest(Data(), CacheRequestPhase.Render, route: "/account");
+
+        var error = Assert.Throws<InvalidOperationException>(() => Cookies().Set("theme", "dark"));
+        Assert.Contains("Cookies().Set(\"theme\")", error.Message, StringComparison.Ordinal);
+        Assert.Contains("/account", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Cookies can only be modified in a Server Action or Route Handler", error.Message, StringComparison.Ordinal);
+        Assert.Equal("fr", Cookies()["language"]);
+        Assert.False(Cookies().ContainsKey("theme"));
+    }
+
+    [Fact]
+    public async Task CookiesDelete_InsideACachedFunction_IsAnError()
+    {
+        using var t = new TestRuntime();
+        using var request = t.Runtime.BeginRequest(Data(), CacheRequestPhase.Action);
+        var remove = Cache.Function(() =>
+        {
+            Cookies().Delete("language");
+            return Task.FromResult(1);
+        });
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => remove());
+        Assert.Equal("fr", Cookies()["language"]);
+    }
 }
