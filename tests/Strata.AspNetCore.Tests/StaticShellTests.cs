@@ -149,8 +149,7 @@ public sealed class StaticShellTests
 
         var (response, body) = await Get(client, "/shell");
 
-        Assert.Equal("part #2", Html.Text(body, "shell-part"));
-        Assert.Equal("", Html.Value(response, "ETag"));
+        AssertRenderedForTheRequest(response, body);
     }
 
     [Fact]
@@ -164,7 +163,17 @@ public sealed class StaticShellTests
         app.Advance(0.001);
         var (response, body) = await Get(client, "/shell");
 
-        Assert.Equal("part #2", Html.Text(body, "shell-part"));
+        AssertRenderedForTheRequest(response, body);
+    }
+
+    /// <summary>
+    /// The page was rendered for this request, not served from the old shell (part #1, with an ETag). The request that
+    /// finds the shell expired also schedules its regeneration in the background, which may run the part first: the
+    /// request then shows part #3 instead of #2; both are fresh.
+    /// </summary>
+    private static void AssertRenderedForTheRequest(HttpResponseMessage response, string body)
+    {
+        Assert.Matches("^part #[23]$", Html.Text(body, "shell-part"));
         Assert.Equal("", Html.Value(response, "ETag"));
     }
 
