@@ -119,7 +119,7 @@ internal sealed class Cached{task}{n}<{tparams(n)}TResult>(CacheFunction functio
 
     public {task}<TResult> Invoke({args_decl(n)})
     {{
-        if (Front && closure is null)
+        if (Front && (closure is null || closure.IsKnownLeftOut(inner.Target!)))
         {{
             var args = {tuple_};
             if (CacheRuntime.TryFrontHit<{targs}, TResult>(function, args) is {{ }} hit)
@@ -128,7 +128,12 @@ internal sealed class Cached{task}{n}<{tparams(n)}TResult>(CacheFunction functio
             }}
 
             var frontKey = new CacheKeyBuilder(function, stackalloc byte[256]);
-{adds.replace("        key", "            frontKey")}            return CacheRuntime.{run}(function, args, ref frontKey, {state}, {call});
+{adds.replace("        key", "            frontKey")}            if (closure is not null)
+            {{
+                frontKey.AddCaptured(closure, inner.Target!);
+            }}
+
+            return CacheRuntime.{run}(function, args, ref frontKey, {state}, {call});
         }}
 
         var key = new CacheKeyBuilder(function, stackalloc byte[256]);

@@ -20,6 +20,18 @@ public class Catalog
     public virtual Task<Product> GetProduct(string id, int variant) => Task.FromResult(new Product(id, variant, "Product " + id, 42.42m));
 }
 
+/// <summary>A DI singleton whose cached lambda captures <c>this</c>, as an application service usually does.</summary>
+public sealed class PriceList
+{
+    private readonly decimal _price = 42.42m;
+
+    /// <summary>A cached lambda reading a field of the service: <c>this</c> is captured and left out as infrastructure.</summary>
+    public Func<string, int, Task<Product>> Cached() =>
+        Cache.Function((string id, int variant) => Task.FromResult(new Product(id, variant, "Product 42", Price(id))));
+
+    private decimal Price(string id) => id.Length > 100 ? 0 : _price;
+}
+
 /// <summary>
 /// One cache HIT for a key made of two arguments (string "p042", int 7) returning a small immutable record, the same
 /// shape as the anchor benchmark (shared/anchors/dotnet-caches). Every cache is filled in GlobalSetup, and the setup
@@ -42,6 +54,7 @@ public class CacheHitBenchmarks
     private CacheRuntime _runtime = null!;
     private Func<string, int, Task<Product>> _cachedTask = null!;
     private Func<string, int, ValueTask<Product>> _cachedValueTask = null!;
+    private Func<string, int, Task<Product>> _cachedCapturingService = null!;
     private Catalog _catalog = null!;
 
     [GlobalSetup]
@@ -55,6 +68,7 @@ public class CacheHitBenchmarks
         var services = new ServiceCollection();
         services.AddHybridCache(o => o.DefaultEntryOptions = new HybridCacheEntryOptions { Expiration = TimeSpan.FromHours(1), LocalCacheExpiration = TimeSpan.FromHours(1) });
         services.AddSingleton<Catalog>();
+        services.AddSingleton<PriceList>();
         services.AddStrata(o => o.BuildId = "bench");
         _services = services.BuildServiceProvider();
         _hybrid = _services.GetRequiredService<HybridCache>();
@@ -78,18 +92,26 @@ public class CacheHitBenchmarks
             return new ValueTask<Product>(new Product(id, variant, "Product 42", 42.42m));
         });
 
+        _cachedCapturingService = _services.GetRequiredService<PriceList>().Cached();
+
         s_factoryCalls = 0;
         Hybrid_GetOrCreateAsync().AsTask().GetAwaiter().GetResult();
         Fusion_GetOrSetAsync().AsTask().GetAwaiter().GetResult();
         Strata_CacheFunction_Task().GetAwaiter().GetResult();
         Strata_CacheFunction_ValueTask().AsTask().GetAwaiter().GetResult();
         _catalog.GetProduct(_id, _variant).GetAwaiter().GetResult();
+        Strata_CacheFunction_CapturingService().GetAwaiter().GetResult();
         _runtime.FlushAsync().GetAwaiter().GetResult();
         var filled = s_factoryCalls;
         Strata_CacheFunction_Task().GetAwaiter().GetResult();
         Strata_CacheFunction_ValueTask().AsTask().GetAwaiter().GetResult();
         Hybrid_GetOrCreateAsync().AsTask().GetAwaiter().GetResult();
         Fusion_GetOrSetAsync().AsTask().GetAwaiter().GetResult();
+        if (!ReferenceEquals(Strata_CacheFunction_CapturingService().Result, Strata_CacheFunction_CapturingService().Result))
+        {
+            throw new InvalidOperationException("the lambda capturing a service did not hit");
+        }
+
         if (filled != 4 || s_factoryCalls != filled)
         {
             throw new InvalidOperationException($"expected 4 factory calls while filling and none after, got {filled} then {s_factoryCalls}");
@@ -131,6 +153,9 @@ public class CacheHitBenchmarks
 
     [Benchmark(Description = "Strata Cache.Function (ValueTask)")]
     public ValueTask<Product> Strata_CacheFunction_ValueTask() => _cachedValueTask(_id, _variant);
+
+    [Benchmark(Description = "Strata Cache.Function capturing a DI service (Task)")]
+    public Task<Product> Strata_CacheFunction_CapturingService() => _cachedCapturingService(_id, _variant);
 
     [Benchmark(Description = "Strata [UseCache] method")]
     public Task<Product> Strata_UseCacheMethod() => _catalog.GetProduct(_id, _variant);

@@ -464,7 +464,7 @@ internal sealed class CachedTask0<TResult>(CacheFunction function, Func<Task<TRe
 
     public Task<TResult> Invoke()
     {
-        if (Front && closure is null)
+        if (Front && (closure is null || closure.IsKnownLeftOut(inner.Target!)))
         {
             var args = default(ValueTuple);
             if (CacheRuntime.TryFrontHit<ValueTuple, TResult>(function, args) is { } hit)
@@ -473,6 +473,11 @@ internal sealed class CachedTask0<TResult>(CacheFunction function, Func<Task<TRe
             }
 
             var frontKey = new CacheKeyBuilder(function, stackalloc byte[256]);
+            if (closure is not null)
+            {
+                frontKey.AddCaptured(closure, inner.Target!);
+            }
+
             return CacheRuntime.RunCurrentTask(function, args, ref frontKey, inner, static s => s());
         }
 
@@ -498,7 +503,7 @@ internal sealed class CachedValueTask0<TResult>(CacheFunction function, Func<Val
 
     public ValueTask<TResult> Invoke()
     {
-        if (Front && closure is null)
+        if (Front && (closure is null || closure.IsKnownLeftOut(inner.Target!)))
         {
             var args = default(ValueTuple);
             if (CacheRuntime.TryFrontHit<ValueTuple, TResult>(function, args) is { } hit)
@@ -507,6 +512,11 @@ internal sealed class CachedValueTask0<TResult>(CacheFunction function, Func<Val
             }
 
             var frontKey = new CacheKeyBuilder(function, stackalloc byte[256]);
+            if (closure is not null)
+            {
+                frontKey.AddCaptured(closure, inner.Target!);
+            }
+
             return CacheRuntime.RunCurrent(function, args, ref frontKey, inner, static s => s());
         }
 
@@ -532,7 +542,7 @@ internal sealed class CachedTask1<T1, TResult>(CacheFunction function, Func<T1, 
 
     public Task<TResult> Invoke(T1 arg1)
     {
-        if (Front && closure is null)
+        if (Front && (closure is null || closure.IsKnownLeftOut(inner.Target!)))
         {
             var args = ValueTuple.Create(arg1);
             if (CacheRuntime.TryFrontHit<ValueTuple<T1>, TResult>(function, args) is { } hit)
@@ -542,6 +552,11 @@ internal sealed class CachedTask1<T1, TResult>(CacheFunction function, Func<T1, 
 
             var frontKey = new CacheKeyBuilder(function, stackalloc byte[256]);
             frontKey.Add(arg1);
+            if (closure is not null)
+            {
+                frontKey.AddCaptured(closure, inner.Target!);
+            }
+
             return CacheRuntime.RunCurrentTask(function, args, ref frontKey, (inner, arg1), static s => s.inner(s.arg1));
         }
 
@@ -568,7 +583,7 @@ internal sealed class CachedValueTask1<T1, TResult>(CacheFunction function, Func
 
     public ValueTask<TResult> Invoke(T1 arg1)
     {
-        if (Front && closure is null)
+        if (Front && (closure is null || closure.IsKnownLeftOut(inner.Target!)))
         {
             var args = ValueTuple.Create(arg1);
             if (CacheRuntime.TryFrontHit<ValueTuple<T1>, TResult>(function, args) is { } hit)
@@ -578,6 +593,11 @@ internal sealed class CachedValueTask1<T1, TResult>(CacheFunction function, Func
 
             var frontKey = new CacheKeyBuilder(function, stackalloc byte[256]);
             frontKey.Add(arg1);
+            if (closure is not null)
+            {
+                frontKey.AddCaptured(closure, inner.Target!);
+            }
+
             return CacheRuntime.RunCurrent(function, args, ref frontKey, (inner, arg1), static s => s.inner(s.arg1));
         }
 
@@ -604,7 +624,7 @@ internal sealed class CachedTask2<T1, T2, TResult>(CacheFunction function, Func<
 
     public Task<TResult> Invoke(T1 arg1, T2 arg2)
     {
-        if (Front && closure is null)
+        if (Front && (closure is null || closure.IsKnownLeftOut(inner.Target!)))
         {
             var args = (arg1, arg2);
             if (CacheRuntime.TryFrontHit<ValueTuple<T1, T2>, TResult>(function, args) is { } hit)
@@ -615,6 +635,11 @@ internal sealed class CachedTask2<T1, T2, TResult>(CacheFunction function, Func<
             var frontKey = new CacheKeyBuilder(function, stackalloc byte[256]);
             frontKey.Add(arg1);
             frontKey.Add(arg2);
+            if (closure is not null)
+            {
+                frontKey.AddCaptured(closure, inner.Target!);
+            }
+
             return CacheRuntime.RunCurrentTask(function, args, ref frontKey, (inner, arg1, arg2), static s => s.inner(s.arg1, s.arg2));
         }
 
@@ -642,7 +667,7 @@ internal sealed class CachedValueTask2<T1, T2, TResult>(CacheFunction function, 
 
     public ValueTask<TResult> Invoke(T1 arg1, T2 arg2)
     {
-        if (Front && closure is null)
+        if (Front && (closure is null || closure.IsKnownLeftOut(inner.Target!)))
         {
             var args = (arg1, arg2);
             if (CacheRuntime.TryFrontHit<ValueTuple<T1, T2>, TResult>(function, args) is { } hit)
@@ -653,6 +678,11 @@ internal sealed class CachedValueTask2<T1, T2, TResult>(CacheFunction function, 
             var frontKey = new CacheKeyBuilder(function, stackalloc byte[256]);
             frontKey.Add(arg1);
             frontKey.Add(arg2);
+            if (closure is not null)
+            {
+                frontKey.AddCaptured(closure, inner.Target!);
+            }
+
             return CacheRuntime.RunCurrent(function, args, ref frontKey, (inner, arg1, arg2), static s => s.inner(s.arg1, s.arg2));
         }
 
@@ -680,7 +710,7 @@ internal sealed class CachedTask3<T1, T2, T3, TResult>(CacheFunction function, F
 
     public Task<TResult> Invoke(T1 arg1, T2 arg2, T3 arg3)
     {
-        if (Front && closure is null)
+        if (Front && (closure is null || closure.IsKnownLeftOut(inner.Target!)))
         {
             var args = (arg1, arg2, arg3);
             if (CacheRuntime.TryFrontHit<ValueTuple<T1, T2, T3>, TResult>(function, args) is { } hit)
@@ -692,6 +722,11 @@ internal sealed class CachedTask3<T1, T2, T3, TResult>(CacheFunction function, F
             frontKey.Add(arg1);
             frontKey.Add(arg2);
             frontKey.Add(arg3);
+            if (closure is not null)
+            {
+                frontKey.AddCaptured(closure, inner.Target!);
+            }
+
             return CacheRuntime.RunCurrentTask(function, args, ref frontKey, (inner, arg1, arg2, arg3), static s => s.inner(s.arg1, s.arg2, s.arg3));
         }
 
@@ -720,7 +755,7 @@ internal sealed class CachedValueTask3<T1, T2, T3, TResult>(CacheFunction functi
 
     public ValueTask<TResult> Invoke(T1 arg1, T2 arg2, T3 arg3)
     {
-        if (Front && closure is null)
+        if (Front && (closure is null || closure.IsKnownLeftOut(inner.Target!)))
         {
             var args = (arg1, arg2, arg3);
             if (CacheRuntime.TryFrontHit<ValueTuple<T1, T2, T3>, TResult>(function, args) is { } hit)
@@ -732,6 +767,11 @@ internal sealed class CachedValueTask3<T1, T2, T3, TResult>(CacheFunction functi
             frontKey.Add(arg1);
             frontKey.Add(arg2);
             frontKey.Add(arg3);
+            if (closure is not null)
+            {
+                frontKey.AddCaptured(closure, inner.Target!);
+            }
+
             return CacheRuntime.RunCurrent(function, args, ref frontKey, (inner, arg1, arg2, arg3), static s => s.inner(s.arg1, s.arg2, s.arg3));
         }
 
@@ -760,7 +800,7 @@ internal sealed class CachedTask4<T1, T2, T3, T4, TResult>(CacheFunction functio
 
     public Task<TResult> Invoke(T1 arg1, T2 arg2, T3 arg3, T4 arg4)
     {
-        if (Front && closure is null)
+        if (Front && (closure is null || closure.IsKnownLeftOut(inner.Target!)))
         {
             var args = (arg1, arg2, arg3, arg4);
             if (CacheRuntime.TryFrontHit<ValueTuple<T1, T2, T3, T4>, TResult>(function, args) is { } hit)
@@ -773,6 +813,11 @@ internal sealed class CachedTask4<T1, T2, T3, T4, TResult>(CacheFunction functio
             frontKey.Add(arg2);
             frontKey.Add(arg3);
             frontKey.Add(arg4);
+            if (closure is not null)
+            {
+                frontKey.AddCaptured(closure, inner.Target!);
+            }
+
             return CacheRuntime.RunCurrentTask(function, args, ref frontKey, (inner, arg1, arg2, arg3, arg4), static s => s.inner(s.arg1, s.arg2, s.arg3, s.arg4));
         }
 
@@ -802,7 +847,7 @@ internal sealed class CachedValueTask4<T1, T2, T3, T4, TResult>(CacheFunction fu
 
     public ValueTask<TResult> Invoke(T1 arg1, T2 arg2, T3 arg3, T4 arg4)
     {
-        if (Front && closure is null)
+        if (Front && (closure is null || closure.IsKnownLeftOut(inner.Target!)))
         {
             var args = (arg1, arg2, arg3, arg4);
             if (CacheRuntime.TryFrontHit<ValueTuple<T1, T2, T3, T4>, TResult>(function, args) is { } hit)
@@ -815,6 +860,11 @@ internal sealed class CachedValueTask4<T1, T2, T3, T4, TResult>(CacheFunction fu
             frontKey.Add(arg2);
             frontKey.Add(arg3);
             frontKey.Add(arg4);
+            if (closure is not null)
+            {
+                frontKey.AddCaptured(closure, inner.Target!);
+            }
+
             return CacheRuntime.RunCurrent(function, args, ref frontKey, (inner, arg1, arg2, arg3, arg4), static s => s.inner(s.arg1, s.arg2, s.arg3, s.arg4));
         }
 
@@ -844,7 +894,7 @@ internal sealed class CachedTask5<T1, T2, T3, T4, T5, TResult>(CacheFunction fun
 
     public Task<TResult> Invoke(T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5)
     {
-        if (Front && closure is null)
+        if (Front && (closure is null || closure.IsKnownLeftOut(inner.Target!)))
         {
             var args = (arg1, arg2, arg3, arg4, arg5);
             if (CacheRuntime.TryFrontHit<ValueTuple<T1, T2, T3, T4, T5>, TResult>(function, args) is { } hit)
@@ -858,6 +908,11 @@ internal sealed class CachedTask5<T1, T2, T3, T4, T5, TResult>(CacheFunction fun
             frontKey.Add(arg3);
             frontKey.Add(arg4);
             frontKey.Add(arg5);
+            if (closure is not null)
+            {
+                frontKey.AddCaptured(closure, inner.Target!);
+            }
+
             return CacheRuntime.RunCurrentTask(function, args, ref frontKey, (inner, arg1, arg2, arg3, arg4, arg5), static s => s.inner(s.arg1, s.arg2, s.arg3, s.arg4, s.arg5));
         }
 
@@ -888,7 +943,7 @@ internal sealed class CachedValueTask5<T1, T2, T3, T4, T5, TResult>(CacheFunctio
 
     public ValueTask<TResult> Invoke(T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5)
     {
-        if (Front && closure is null)
+        if (Front && (closure is null || closure.IsKnownLeftOut(inner.Target!)))
         {
             var args = (arg1, arg2, arg3, arg4, arg5);
             if (CacheRuntime.TryFrontHit<ValueTuple<T1, T2, T3, T4, T5>, TResult>(function, args) is { } hit)
@@ -902,6 +957,11 @@ internal sealed class CachedValueTask5<T1, T2, T3, T4, T5, TResult>(CacheFunctio
             frontKey.Add(arg3);
             frontKey.Add(arg4);
             frontKey.Add(arg5);
+            if (closure is not null)
+            {
+                frontKey.AddCaptured(closure, inner.Target!);
+            }
+
             return CacheRuntime.RunCurrent(function, args, ref frontKey, (inner, arg1, arg2, arg3, arg4, arg5), static s => s.inner(s.arg1, s.arg2, s.arg3, s.arg4, s.arg5));
         }
 
@@ -932,7 +992,7 @@ internal sealed class CachedTask6<T1, T2, T3, T4, T5, T6, TResult>(CacheFunction
 
     public Task<TResult> Invoke(T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6)
     {
-        if (Front && closure is null)
+        if (Front && (closure is null || closure.IsKnownLeftOut(inner.Target!)))
         {
             var args = (arg1, arg2, arg3, arg4, arg5, arg6);
             if (CacheRuntime.TryFrontHit<ValueTuple<T1, T2, T3, T4, T5, T6>, TResult>(function, args) is { } hit)
@@ -947,6 +1007,11 @@ internal sealed class CachedTask6<T1, T2, T3, T4, T5, T6, TResult>(CacheFunction
             frontKey.Add(arg4);
             frontKey.Add(arg5);
             frontKey.Add(arg6);
+            if (closure is not null)
+            {
+                frontKey.AddCaptured(closure, inner.Target!);
+            }
+
             return CacheRuntime.RunCurrentTask(function, args, ref frontKey, (inner, arg1, arg2, arg3, arg4, arg5, arg6), static s => s.inner(s.arg1, s.arg2, s.arg3, s.arg4, s.arg5, s.arg6));
         }
 
@@ -978,7 +1043,7 @@ internal sealed class CachedValueTask6<T1, T2, T3, T4, T5, T6, TResult>(CacheFun
 
     public ValueTask<TResult> Invoke(T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6)
     {
-        if (Front && closure is null)
+        if (Front && (closure is null || closure.IsKnownLeftOut(inner.Target!)))
         {
             var args = (arg1, arg2, arg3, arg4, arg5, arg6);
             if (CacheRuntime.TryFrontHit<ValueTuple<T1, T2, T3, T4, T5, T6>, TResult>(function, args) is { } hit)
@@ -993,6 +1058,11 @@ internal sealed class CachedValueTask6<T1, T2, T3, T4, T5, T6, TResult>(CacheFun
             frontKey.Add(arg4);
             frontKey.Add(arg5);
             frontKey.Add(arg6);
+            if (closure is not null)
+            {
+                frontKey.AddCaptured(closure, inner.Target!);
+            }
+
             return CacheRuntime.RunCurrent(function, args, ref frontKey, (inner, arg1, arg2, arg3, arg4, arg5, arg6), static s => s.inner(s.arg1, s.arg2, s.arg3, s.arg4, s.arg5, s.arg6));
         }
 

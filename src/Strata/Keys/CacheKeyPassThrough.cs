@@ -15,6 +15,7 @@ public static class CacheKeyPassThrough
     private static readonly ConcurrentDictionary<Type, byte> Types = new();
     private static readonly ConcurrentDictionary<Type, bool> Decisions = new();
     private static volatile Func<Type, bool>[] s_predicates = [];
+    private static int s_version;
 
     /// <summary>
     /// Makes values of <paramref name="type"/> (and types derived from it) pass-through: left out of keys as arguments,
@@ -26,6 +27,7 @@ public static class CacheKeyPassThrough
         ArgumentNullException.ThrowIfNull(type);
         Types.TryAdd(type, 0);
         Decisions.Clear();
+        Interlocked.Increment(ref s_version);
     }
 
     /// <summary>Makes every type for which <paramref name="predicate"/> returns <see langword="true"/> pass-through.</summary>
@@ -39,7 +41,11 @@ public static class CacheKeyPassThrough
         }
 
         Decisions.Clear();
+        Interlocked.Increment(ref s_version);
     }
+
+    /// <summary>Changes with every registration: decisions that depend on pass-through types are current while it is unchanged.</summary>
+    internal static int Version => Volatile.Read(ref s_version);
 
     /// <summary>Whether values of <paramref name="type"/> are left out of keys and passed through.</summary>
     /// <param name="type">The runtime or declared type of a value.</param>

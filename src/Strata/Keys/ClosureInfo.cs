@@ -87,11 +87,46 @@ internal sealed class ClosureInfo
     }
 
     /// <summary>
+    /// Whether every variable <paramref name="target"/> captures is left out of the key as an earlier key of this closure
+    /// left it out (a service the container resolves, or a pass-through variable), for the current runtime and the current
+    /// pass-through registrations: the closure's part of the key is then the same for every call (each variable's name and
+    /// its marker), so a hit may be found by the arguments alone. Checks each service's runtime type; never true before one
+    /// key was written the full way.
+    /// </summary>
+    public bool IsKnownLeftOut(object target)
+    {
+        var stamp = KeyInfrastructure.Stamp();
+        foreach (var field in Fields)
+        {
+            if (!field.IsKnownLeftOut(field.GetValue(target), stamp))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
     /// Writes the captured variables of <paramref name="target"/>: with the captured-value rule, each named by its
     /// variable (a new root in errors) or, inside a delegate being keyed, by its path from <paramref name="parent"/>.
     /// </summary>
     public void Write(ref KeyWriter writer, object target, EncodeContext? parent, ref StringBuilder? description)
     {
+        if (parent is null && description is null && IsKnownLeftOut(target))
+        {
+            // The bytes the full way below wrote when it decided on these variables (see IsKnownLeftOut).
+            writer.WriteVarUInt((uint)Fields.Length);
+            foreach (var field in Fields)
+            {
+                writer.WriteStringPayload(field.Name);
+                writer.WriteByte(field.LeftOutAs);
+            }
+
+            return;
+        }
+
+        var stamp = KeyInfrastructure.Stamp();
         var context = parent ?? new EncodeContext("", captured: true);
         writer.WriteVarUInt((uint)Fields.Length);
         context.EnterFunction(target, Method);
@@ -102,7 +137,11 @@ internal sealed class ClosureInfo
             if (parent is null)
             {
                 context.Root = field.Name;
-                var keyed = KeyEncoder.WriteCaptured(ref writer, value, field.DeclaredType, context);
+                var keyed = KeyEncoder.WriteCaptured(ref writer, value, field.DeclaredType, context, out var leftOut);
+                if (leftOut != 0)
+                {
+                    field.RememberLeftOut(leftOut == KeyEncoder.Service ? value!.GetType() : null, leftOut, stamp);
+                }
 
                 // Only what is keyed is described: describing a service could run its code (a query, for one).
                 description?.Append(description[^1] == '(' ? "" : ", ").Append(field.Name).Append('=').Append(keyed ? KeyEncoder.Describe(value) : "<left out>");
@@ -110,7 +149,7 @@ internal sealed class ClosureInfo
             else
             {
                 context.Push(field.Name, isIndex: false);
-                KeyEncoder.WriteCaptured(ref writer, value, field.DeclaredType, context);
+                KeyEncoder.WriteCaptured(ref writer, value, field.DeclaredType, context, out _);
                 context.Pop();
             }
         }
@@ -130,6 +169,7 @@ internal sealed class ClosureInfo
 internal sealed class CapturedField
 {
     private readonly Func<object, object?> _read;
+    private volatile KnownLeftOut? _leftOut;
 
     public CapturedField(string name, Type declaredType, FieldInfo[] path)
     {
@@ -147,6 +187,25 @@ internal sealed class CapturedField
     public string FullPath { get; }
 
     public object? GetValue(object target) => _read(target);
+
+    /// <summary>
+    /// Whether this variable's <paramref name="value"/> is left out of the key as it was when <see cref="RememberLeftOut"/>
+    /// recorded it under the same stamp: the variable is of a pass-through type, or the value is of the service type it held then.
+    /// </summary>
+    public bool IsKnownLeftOut(object? value, InfrastructureStamp stamp) =>
+        _leftOut is { } known && known.Stamp == stamp && (known.ValueType is null || (value is not null && known.ValueType == value.GetType()));
+
+    /// <summary>The marker written for this variable when <see cref="IsKnownLeftOut"/> is true.</summary>
+    public byte LeftOutAs => _leftOut!.Marker;
+
+    /// <summary>
+    /// Records that this variable was left out with <paramref name="marker"/>: for any value (<paramref name="valueType"/>
+    /// null: a pass-through variable) or for values of <paramref name="valueType"/> (a service), under <paramref name="stamp"/>
+    /// (read before deciding).
+    /// </summary>
+    public void RememberLeftOut(Type? valueType, byte marker, InfrastructureStamp stamp) => _leftOut = new KnownLeftOut(valueType, marker, stamp);
+
+    private sealed record KnownLeftOut(Type? ValueType, byte Marker, InfrastructureStamp Stamp);
 
     private static Func<object, object?> Compile(FieldInfo[] path)
     {

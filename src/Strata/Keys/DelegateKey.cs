@@ -122,7 +122,7 @@ internal static class DelegateKey
             }
             else
             {
-                KeyEncoder.WriteCaptured(ref writer, target, method.DeclaringType ?? targetType!, context);
+                KeyEncoder.WriteCaptured(ref writer, target, method.DeclaringType ?? targetType!, context, out _);
             }
         }
         finally

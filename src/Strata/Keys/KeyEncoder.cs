@@ -333,11 +333,20 @@ internal static class KeyEncoder
     /// and refused otherwise. Request state and Razor components are always refused.
     /// </summary>
     /// <returns>Whether the value is part of the key (<see langword="false"/>: left out as pass-through or infrastructure).</returns>
-    public static bool WriteCaptured(ref KeyWriter writer, object? value, Type declaredType, EncodeContext context)
+    /// <param name="writer">The key being written.</param>
+    /// <param name="value">The captured value.</param>
+    /// <param name="declaredType">The variable's declared type.</param>
+    /// <param name="context">Where the value is, for errors.</param>
+    /// <param name="leftOut">
+    /// The marker written when the value was left out for a reason that holds for every value of its runtime type
+    /// (<see cref="Service"/>) or of the variable (<see cref="PassThrough"/>, a pass-through declared type); otherwise 0.
+    /// </param>
+    public static bool WriteCaptured(ref KeyWriter writer, object? value, Type declaredType, EncodeContext context, out byte leftOut)
     {
+        leftOut = 0;
         if (CacheKeyPassThrough.IsPassThrough(declaredType))
         {
-            writer.WriteByte(PassThrough);
+            writer.WriteByte(leftOut = PassThrough);
             return false;
         }
 
@@ -367,7 +376,7 @@ internal static class KeyEncoder
         // A service the application resolves from DI is infrastructure even when its state happens to be public.
         if (KeyInfrastructure.IsInfrastructure(info.Type, declaredType))
         {
-            writer.WriteByte(Service);
+            writer.WriteByte(leftOut = Service);
             return false;
         }
 

@@ -30,10 +30,19 @@ internal static class KeyInfrastructure
             return true;
         }
 
-        var runtime = AmbientContext.Current?.Runtime ?? CacheRuntime.Default;
+        var runtime = CurrentRuntime;
         var table = runtime?.InfrastructureTypes ?? WithoutRuntime;
         return table.GetOrAdd((valueType, declaredType), static (k, services) => Decide(k.Value, k.Declared, services), runtime?.Services);
     }
+
+    /// <summary>
+    /// What decisions depend on besides the types: the current runtime's classifications and the pass-through
+    /// registrations. A decision taken under one stamp holds for as long as the stamp is current.
+    /// </summary>
+    public static InfrastructureStamp Stamp() =>
+        new(CurrentRuntime?.InfrastructureTypes ?? WithoutRuntime, CacheKeyPassThrough.Version);
+
+    private static CacheRuntime? CurrentRuntime => AmbientContext.Current?.Runtime ?? CacheRuntime.Default;
 
     /// <summary>Whether the type is, derives from or implements one of the framework's services.</summary>
     public static bool IsFrameworkService(Type type)
@@ -95,3 +104,6 @@ internal static class KeyInfrastructure
     private static bool IsFrameworkName(Type type) =>
         (type.IsGenericType ? type.GetGenericTypeDefinition().FullName : type.FullName) is { } name && FrameworkTypeNames.Contains(name);
 }
+
+/// <summary>See <see cref="KeyInfrastructure.Stamp"/>.</summary>
+internal readonly record struct InfrastructureStamp(object Classifications, int PassThroughVersion);

@@ -207,6 +207,56 @@ public sealed class InfrastructureTests
     }
 
     [Fact]
+    public async Task ACapturedVariableThatHeldAServiceAndThenPlainData_IsKeyedByTheData()
+    {
+        // A closure's services are remembered after the first key so that later hits skip the classification (and may be
+        // found by their arguments alone); the memory must not survive the variable changing to a value that is keyed.
+        var calls = new Counter();
+        using var t = new KeyTestRuntime(s => s.AddScoped<Repository>().AddSingleton(calls)); // both captured as services
+        object dependency = new Repository();
+        var get = Function(async (string id) =>
+        {
+            calls.Next();
+            await Task.Yield();
+            return id + ":" + (dependency is string tenant ? tenant : "service");
+        });
+
+        Assert.Equal("p1:service", await get("p1"));
+        Assert.Equal("p1:service", await get("p1"));
+        dependency = "tenant-a";
+        Assert.Equal("p1:tenant-a", await get("p1"));
+        dependency = "tenant-b";
+        Assert.Equal("p1:tenant-b", await get("p1"));
+        dependency = new Repository();
+        Assert.Equal("p1:service", await get("p1"));
+        Assert.Equal(3, calls.Count);
+    }
+
+    [Fact]
+    public async Task AServiceLeftOutUnderOneRuntime_IsStillRefusedUnderARuntimeWhoseContainerDoesNotResolveIt()
+    {
+        var repository = new Repository();
+        Func<string, Task<string>> Make() => Function(async (string id) =>
+        {
+            await Task.Yield();
+            return repository.Find(id);
+        });
+
+        using (new KeyTestRuntime(s => s.AddScoped<Repository>()))
+        {
+            var get = Make();
+            Assert.Equal("product p1", await get("p1"));
+            Assert.Equal("product p1", await get("p1"));
+        }
+
+        using (new KeyTestRuntime(_ => { }))
+        {
+            var error = await Assert.ThrowsAsync<CacheKeyException>(() => Make()("p1"));
+            Assert.Equal("repository", error.ParamName);
+        }
+    }
+
+    [Fact]
     public async Task AnArgumentOfAServiceType_IsStillRefused_EvenWhenTheContainerResolvesIt()
     {
         using var t = new KeyTestRuntime(s => s.AddScoped<Repository>());
