@@ -49,7 +49,9 @@ internal static class WebErrorMessages
         "into another part of the page (the head or a SectionOutlet), which is not part of the cached HTML. Put it in an uncached " +
         "parent, or pass it in as a RenderFragment slot.";
 
-    public static string InteractiveInCache(string outer, string kind, string inner) =>
-        $"The interactive component {inner} cannot be rendered inside {Directive(kind)} component {outer}: cached HTML is static. " +
-        "Render it outside the cached component, or pass it in as a RenderFragment slot (ChildContent), which is rendered live.";
+    public static string UnknownRenderModeInCache(string outer, string kind, string inner, string mode) =>
+        $"The component {inner} has the render mode {mode}, which {Directive(kind)} component {outer} cannot keep in its entry: a cached " +
+        "component keeps an interactive child as its type, its render mode and its parameters, and renders it again from them, which " +
+        "works for InteractiveWebAssembly, InteractiveAuto and InteractiveServer. Use one of those, or render the component outside " +
+        "the cached component, or pass it in as a RenderFragment slot (ChildContent), which is rendered live.";
 }
