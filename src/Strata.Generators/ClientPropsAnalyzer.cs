@@ -73,9 +73,18 @@ public sealed class ClientPropsAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    /// <summary>Follows the render tree builder calls of a method (per builder: Razor gives ChildContent lambdas a builder of their own) and checks each component that runs in the browser.</summary>
+    /// <summary>
+    /// Follows the render tree builder calls of a method (per builder: Razor gives ChildContent lambdas a builder of their
+    /// own) and checks each component that runs in the browser. Not in a client component itself: what it renders runs in
+    /// the browser with it, so nothing crosses (Blazor creates such children directly, also when it prerenders them).
+    /// </summary>
     private static void AnalyzeBlock(OperationBlockAnalysisContext context, ClientRules rules)
     {
+        if (context.OwningSymbol.ContainingType is { } owner && rules.IsClientComponent(owner))
+        {
+            return;
+        }
+
         Dictionary<ISymbol, Stack<OpenFrame?>>? frames = null;
         Dictionary<ILocalSymbol, ITypeSymbol?>? locals = null;
         foreach (var block in context.OperationBlocks)

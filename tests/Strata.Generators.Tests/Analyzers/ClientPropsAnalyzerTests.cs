@@ -158,6 +158,25 @@ public sealed class ClientPropsAnalyzerTests
         """);
 
     [Fact]
+    public Task ClientComponentRenderingClientComponents_NoDiagnostic_NothingCrosses() => V.Analyzer(Setup + """
+            [UseClient]
+            public class Panel : ComponentBase
+            {
+                private void Save() { }
+                protected override void BuildRenderTree(RenderTreeBuilder __builder)
+                {
+                    __builder.OpenComponent<Counter>(0);
+                    __builder.AddComponentParameter(1, "Value", (Action)Save);
+                    __builder.CloseComponent();
+                    __builder.OpenComponent<Plain>(2);
+                    __builder.AddComponentParameter(3, "Value", (Action)Save);
+                    __builder.AddComponentRenderMode(RenderMode.InteractiveWebAssembly);
+                    __builder.CloseComponent();
+                }
+            }
+        """ + End);
+
+    [Fact]
     public Task RenderModeOnTheClass_MakesItAClientComponent() => V.Analyzer(Setup + """
             [Sample]
             public class Wasm : ComponentBase { [Parameter] public object? Value { get; set; } }
