@@ -54,4 +54,10 @@ internal static class WebErrorMessages
         "component keeps an interactive child as its type, its render mode and its parameters, and renders it again from them, which " +
         "works for InteractiveWebAssembly, InteractiveAuto and InteractiveServer. Use one of those, or render the component outside " +
         "the cached component, or pass it in as a RenderFragment slot (ChildContent), which is rendered live.";
+
+    public static string BoundServerFunctionInCache(string outer, string kind, string inner, string parameter) =>
+        $"{Directive(kind)} component {outer} passes a server function with captured values (ServerAction.Bind) to parameter '{parameter}' " +
+        $"of the client component {inner}. The captured values travel protected, with an expiry, so a cached copy of the reference would " +
+        "stop working once it is older than that: pass the values as arguments of the server function instead (the client component calls " +
+        "it with them), use ServerAction.Of without captured values, or render the client component outside the cached component.";
 }

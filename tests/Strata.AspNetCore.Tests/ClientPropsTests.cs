@@ -70,3 +70,33 @@ public sealed class ClientPropsTests
         Assert.StartsWith(expected, error.Message, StringComparison.Ordinal);
     }
 }
+
+/// <summary>What a cached component keeps of an interactive child (<see cref="CachedClient.Capture"/>).</summary>
+public sealed class CachedClientTests
+{
+    private sealed class Child : ComponentBase
+    {
+        [Parameter] public object? Action { get; set; }
+    }
+
+    [Fact]
+    public void ServerFunctionReferenceWithoutCapturedValues_IsKept()
+    {
+        var parameters = ParameterView.FromDictionary(new Dictionary<string, object?> { ["Action"] = new Strata.Client.ServerFunctionProbe { Id = "a1" } });
+
+        var kept = CachedClient.Capture(typeof(Child), Microsoft.AspNetCore.Components.Web.RenderMode.InteractiveWebAssembly, parameters, "Shelf", "default");
+
+        Assert.Equal("""{"id":"a1","captured":null}""", Assert.Single(kept.Parameters).Json);
+        Assert.Equal(("WebAssembly", true, false), (kept.Mode, kept.Prerender, kept.FixedMode));
+    }
+
+    [Fact]
+    public void ServerFunctionReferenceWithCapturedValues_IsRefused_BecauseItsPayloadExpires()
+    {
+        var parameters = ParameterView.FromDictionary(new Dictionary<string, object?> { ["Action"] = new Strata.Client.ServerFunctionProbe { Id = "a1", Captured = "protected" } });
+
+        var error = Assert.Throws<InvalidOperationException>(() => CachedClient.Capture(typeof(Child), Microsoft.AspNetCore.Components.Web.RenderMode.InteractiveWebAssembly, parameters, "Shelf", "default"));
+
+        Assert.StartsWith("[UseCache] component Shelf passes a server function with captured values (ServerAction.Bind) to parameter 'Action' of the client component Child.", error.Message, StringComparison.Ordinal);
+    }
+}

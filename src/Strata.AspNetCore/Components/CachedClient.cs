@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Rendering;
@@ -64,11 +65,33 @@ internal sealed class CachedClient
                 continue;
             }
 
-            values.Add(new CachedClientParameter(parameter.Name, parameter.Value?.GetType().AssemblyQualifiedName, ClientProps.Write(name, parameter.Name, parameter.Value)));
+            var json = ClientProps.Write(name, parameter.Name, parameter.Value);
+            if (HasCapturedValues(parameter.Value, json))
+            {
+                throw new InvalidOperationException(WebErrorMessages.BoundServerFunctionInCache(outer, kind, name, parameter.Name));
+            }
+
+            values.Add(new CachedClientParameter(parameter.Name, parameter.Value?.GetType().AssemblyQualifiedName, json));
         }
 
         var fixedMode = componentType.GetCustomAttribute<RenderModeAttribute>(inherit: true) is not null;
         return new CachedClient(componentType.AssemblyQualifiedName!, mode, prerender, fixedMode, values.ToImmutable());
+    }
+
+    /// <summary>
+    /// Whether the value is a server function reference with captured values (ServerAction.Bind): their protected payload
+    /// expires, so an entry that kept it would hand out a dead reference once it is older than the payload's lifetime.
+    /// </summary>
+    private static bool HasCapturedValues(object? value, string? json)
+    {
+        if (value is null || json is null || !ClientPropTexts.IsServerFunctionReference(value.GetType().Namespace, value.GetType().Name))
+        {
+            return false;
+        }
+
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.ValueKind == JsonValueKind.Object
+            && document.RootElement.TryGetProperty("captured", out var captured) && captured.ValueKind != JsonValueKind.Null;
     }
 
     /// <summary>Renders the component with fresh copies of its parameters (a component may change what it is given).</summary>
