@@ -49,7 +49,15 @@ internal static class WebErrorMessages
         "into another part of the page (the head or a SectionOutlet), which is not part of the cached HTML. Put it in an uncached " +
         "parent, or pass it in as a RenderFragment slot.";
 
-    public static string InteractiveInCache(string outer, string kind, string inner) =>
-        $"The interactive component {inner} cannot be rendered inside {Directive(kind)} component {outer}: cached HTML is static. " +
-        "Render it outside the cached component, or pass it in as a RenderFragment slot (ChildContent), which is rendered live.";
+    public static string UnknownRenderModeInCache(string outer, string kind, string inner, string mode) =>
+        $"The component {inner} has the render mode {mode}, which {Directive(kind)} component {outer} cannot keep in its entry: a cached " +
+        "component keeps an interactive child as its type, its render mode and its parameters, and renders it again from them, which " +
+        "works for InteractiveWebAssembly, InteractiveAuto and InteractiveServer. Use one of those, or render the component outside " +
+        "the cached component, or pass it in as a RenderFragment slot (ChildContent), which is rendered live.";
+
+    public static string BoundServerFunctionInCache(string outer, string kind, string inner, string parameter) =>
+        $"{Directive(kind)} component {outer} passes a server function with captured values (ServerAction.Bind) to parameter '{parameter}' " +
+        $"of the client component {inner}. The captured values travel protected, with an expiry, so a cached copy of the reference would " +
+        "stop working once it is older than that: pass the values as arguments of the server function instead (the client component calls " +
+        "it with them), use ServerAction.Of without captured values, or render the client component outside the cached component.";
 }

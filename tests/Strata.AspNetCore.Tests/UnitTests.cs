@@ -112,10 +112,10 @@ public sealed class UnitTests
     [Fact]
     public void CachedHtml_CutsTheHtmlAtTheHoleMarkers()
     {
-        var markers = new HoleMarkers();
-        var html = "<div>" + markers.For(1) + "<p>cached</p>" + markers.For(0) + "</div>";
+        var fill = new FillHoles(["ChildContent", "Header"]);
+        var html = "<div>" + fill.Markers.For(1) + "<p>cached</p>" + fill.Markers.For(0) + "</div>";
 
-        var cut = CachedHtml.Parse(html, markers, ["ChildContent", "Header"]);
+        var cut = CachedHtml.Parse(html, fill);
 
         Assert.Equal(new[] { "<div>", "<p>cached</p>", "</div>" }, cut.Segments.ToArray());
         Assert.Equal(new[] { "Header", "ChildContent" }, cut.Holes.ToArray());
@@ -124,11 +124,11 @@ public sealed class UnitTests
     [Fact]
     public void CachedHtml_IgnoresMarkersOfAnotherFill()
     {
-        var mine = new HoleMarkers();
-        var other = new HoleMarkers();
-        var html = "<div>" + other.For(0) + "</div>";
+        var mine = new FillHoles(["ChildContent"]);
+        var other = new FillHoles(["ChildContent"]);
+        var html = "<div>" + other.Markers.For(0) + "</div>";
 
-        var cut = CachedHtml.Parse(html, mine, ["ChildContent"]);
+        var cut = CachedHtml.Parse(html, mine);
 
         Assert.Equal(new[] { html }, cut.Segments.ToArray());
         Assert.Empty(cut.Holes);
@@ -138,7 +138,7 @@ public sealed class UnitTests
     public void CachedHtml_RoundTripsThroughTheSerializer_ForRemoteHandlers()
     {
         var serializer = new JsonCacheSerializer();
-        var value = new CachedHtml(["<a>", "</a>"], ["ChildContent"]);
+        var value = new CachedHtml(["<a>", "</a>"], ["ChildContent"], []);
         var buffer = new ArrayBufferWriter<byte>();
 
         serializer.Serialize(value, buffer);
@@ -146,6 +146,26 @@ public sealed class UnitTests
 
         Assert.Equal(value.Segments.ToArray(), back.Segments.ToArray());
         Assert.Equal(value.Holes.ToArray(), back.Holes.ToArray());
+        Assert.Empty(back.Clients);
+    }
+
+    [Fact]
+    public void CachedHtml_WithAClientComponent_RoundTripsThroughTheSerializer_ForRemoteHandlers()
+    {
+        var serializer = new JsonCacheSerializer();
+        var fill = new FillHoles(["ChildContent"]);
+        var client = new CachedClient("App.Counter, App", "WebAssembly", prerender: true, fixedMode: false, [new CachedClientParameter("Start", typeof(int).AssemblyQualifiedName, "3"), new CachedClientParameter("Label", null, null)]);
+        var hole = fill.SetClient(null, "Counter", client);
+        var value = CachedHtml.Parse("<div>" + fill.Markers.For(hole) + "</div>", fill);
+        var buffer = new ArrayBufferWriter<byte>();
+
+        serializer.Serialize(value, buffer);
+        var back = serializer.Deserialize<CachedHtml>(buffer.WrittenSpan);
+
+        Assert.Equal(new[] { "<div>", "</div>" }, back.Segments.ToArray());
+        var kept = Assert.IsType<CachedClient>(back.ClientAt(0));
+        Assert.Equal(("App.Counter, App", "WebAssembly", true, false), (kept.Type, kept.Mode, kept.Prerender, kept.FixedMode));
+        Assert.Equal(new[] { ("Start", "3"), ("Label", (string?)null) }, kept.Parameters.Select(p => (p.Name, p.Json)).ToArray());
     }
 
     private sealed class LoadsData : ComponentBase

@@ -37,20 +37,20 @@ internal sealed class CacheFill(CachedComponentType type, Dictionary<string, obj
             navigation.OnNotFound += (_, _) => notFound = true;
         }
 
-        var markers = new HoleMarkers();
+        var fill = new FillHoles(type.Holes);
         var values = new Dictionary<string, object?>(parameters, StringComparer.OrdinalIgnoreCase);
         var holes = type.Holes;
         for (var i = 0; i < holes.Count; i++)
         {
             if (values.TryGetValue(holes[i], out var slot) && slot is not null)
             {
-                var marker = markers.For(i);
+                var marker = fill.Markers.For(i);
                 values[holes[i]] = (RenderFragment)(builder => builder.AddMarkupContent(0, marker));
             }
         }
 
         var activator = new FillActivator(type, services, scopes, baseUri, uri, route);
-        await using var renderer = new FillRenderer(new FillServices(services, activator), services.GetRequiredService<ILoggerFactory>(), type);
+        await using var renderer = new FillRenderer(new FillServices(services, activator), services.GetRequiredService<ILoggerFactory>(), type, fill);
         string html;
         try
         {
@@ -80,14 +80,18 @@ internal sealed class CacheFill(CachedComponentType type, Dictionary<string, obj
             throw new CachedNavigationException(redirect);
         }
 
-        return CachedHtml.Parse(html, markers, holes);
+        return CachedHtml.Parse(html, fill);
     }
 
-    /// <summary>The renderer of a fill: Blazor's static HTML renderer, with a clear error for interactive components.</summary>
-    private sealed class FillRenderer(IServiceProvider services, ILoggerFactory loggerFactory, CachedComponentType type) : StaticHtmlRenderer(services, loggerFactory)
+    /// <summary>
+    /// The renderer of a fill: Blazor's static HTML renderer. An interactive component is not rendered here: a
+    /// <see cref="ClientCapture"/> keeps its type, render mode and parameters in the entry, and every render of the entry
+    /// renders it live (<see cref="CachedClient"/>).
+    /// </summary>
+    private sealed class FillRenderer(IServiceProvider services, ILoggerFactory loggerFactory, CachedComponentType type, FillHoles holes) : StaticHtmlRenderer(services, loggerFactory)
     {
         protected override IComponent ResolveComponentForRenderMode(Type componentType, int? parentComponentId, IComponentActivator componentActivator, IComponentRenderMode renderMode) =>
-            throw new InvalidOperationException(WebErrorMessages.InteractiveInCache(type.Name, type.Kind, ComponentTypeInfo.ReadableName(componentType)));
+            new ClientCapture(componentType, renderMode, holes, type);
     }
 
     /// <summary>

@@ -151,7 +151,16 @@ internal class CachedComponent : IComponent
                 builder.AddMarkupContent(0, segments[i]);
             }
 
-            if (i < holes.Length && _parameters!.TryGetValue(holes[i], out var slot) && slot is RenderFragment fragment)
+            if (i >= holes.Length)
+            {
+                continue;
+            }
+
+            if (html.ClientAt(i) is { } client)
+            {
+                client.Render(builder);
+            }
+            else if (_parameters!.TryGetValue(holes[i], out var slot) && slot is RenderFragment fragment)
             {
                 builder.AddContent(1, fragment);
             }

@@ -24,6 +24,9 @@ public sealed class TestAppFactory(string environment = "Production") : WebAppli
     /// <summary>Whether pages are prerendered into static shells after start-up (off by default, so tests see every render).</summary>
     public bool StaticShell { get; init; }
 
+    /// <summary>Whether the app registers the Interactive WebAssembly and Server render modes (off by default: no other test needs them).</summary>
+    public bool Interactive { get; init; }
+
     /// <summary>The warnings the app logged.</summary>
     public LogSink Logs { get; } = new();
 
@@ -31,6 +34,7 @@ public sealed class TestAppFactory(string environment = "Production") : WebAppli
     {
         builder.UseEnvironment(environment);
         builder.UseSetting("Strata:StaticShell:Enabled", StaticShell ? "true" : "false");
+        builder.UseSetting("Test:Interactive", Interactive ? "true" : "false");
         builder.UseContentRoot(AppContext.BaseDirectory);
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         builder.ConfigureTestServices(services =>

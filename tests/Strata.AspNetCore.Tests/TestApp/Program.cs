@@ -1,7 +1,13 @@
 using Strata.AspNetCore.Tests.TestApp;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.Services.AddRazorComponents();
+var interactive = builder.Configuration.GetValue<bool>("Test:Interactive"); // the render modes, for ClientComponentCachingTests only
+var components = builder.Services.AddRazorComponents();
+if (interactive)
+{
+    components.AddInteractiveWebAssemblyComponents().AddInteractiveServerComponents();
+}
+
 builder.Services.AddSingleton<Catalog>(); // [UseCache] methods: AddStrata() swaps in the cached subclass
 builder.Services.AddStrata().AddAspNetCore();
 builder.Services.AddSingleton<Probe>();
@@ -15,7 +21,12 @@ var app = builder.Build();
 app.UseAuthentication();
 app.UseStrata();
 app.UseAntiforgery();
-app.MapRazorComponents<App>();
+var razor = app.MapRazorComponents<App>();
+if (interactive)
+{
+    razor.AddInteractiveWebAssemblyRenderMode().AddInteractiveServerRenderMode();
+}
+
 TestEndpoints.Map(app);
 app.Run();
 
