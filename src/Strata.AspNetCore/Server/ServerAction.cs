@@ -72,7 +72,7 @@ public sealed class ServerActionReference : ServerFunctionSource
         }
 
         var function = handler.Table.FunctionOf(id);
-        var slots = Slots(function);
+        var slots = Slots(function).Select(i => function.Parameters[i]).ToArray();
         if (Captured.Count > slots.Length)
         {
             throw new ArgumentException($"{function.MethodName} takes {slots.Length} argument(s), but {Captured.Count} values were captured.", nameof(services));
@@ -125,7 +125,7 @@ public sealed class ServerActionReference : ServerFunctionSource
         var table = services.GetRequiredService<ServerActionHandler>().Table;
         var function = table.FunctionOf(table.IdOf(Function));
         var values = new object?[function.Parameters.Count];
-        var slots = function.Parameters.Select((p, i) => (p, i)).Where(x => x.p.Source != ServerParameterSource.CancellationToken).Select(x => x.i).ToArray();
+        var slots = Slots(function);
         var given = Captured.Concat(arguments).ToArray();
         for (var i = 0; i < given.Length && i < slots.Length; i++)
         {
@@ -135,8 +135,9 @@ public sealed class ServerActionReference : ServerFunctionSource
         return await function.Invoker(services, new ValueArguments(values), cancellationToken).ConfigureAwait(false);
     }
 
-    private static ServerParameter[] Slots(ServerFunction function) =>
-        function.Parameters.Where(p => p.Source != ServerParameterSource.CancellationToken).ToArray();
+    /// <summary>The positions of the parameters a caller fills (captured values, then arguments): all but the CancellationToken.</summary>
+    private static int[] Slots(ServerFunction function) =>
+        Enumerable.Range(0, function.Parameters.Count).Where(i => function.Parameters[i].Source != ServerParameterSource.CancellationToken).ToArray();
 
     /// <summary>The services of the request being rendered: a reference is written into a page, or called, while the server renders it.</summary>
     private static IServiceProvider CurrentServices() =>
