@@ -5,7 +5,9 @@ using Storefront.Data;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.Services.AddRazorComponents().AddInteractiveServerComponents(); // /interactive: a cached component on an interactive page
+builder.Services.AddRazorComponents()
+    .AddInteractiveServerComponents()           // /interactive: a cached component on an interactive page
+    .AddInteractiveWebAssemblyComponents();     // [UseClient] components (samples/Storefront.Client)
 builder.Services.AddSingleton<Database>();
 builder.Services.AddSingleton<Upstream>();
 builder.Services.AddSingleton<ShopData>();
@@ -15,6 +17,9 @@ builder.Services.AddScoped<MemberActions>();    // [UseServer] classes: resolved
 builder.Services.AddScoped<MemberDirectory>();
 builder.Services.AddScoped<CartActions>();
 builder.Services.AddScoped<AdminActions>();
+builder.Services.AddSingleton<PostStore>();
+builder.Services.AddSingleton<PostDirectory>();
+builder.Services.AddScoped<PostActions>();
 builder.Services.AddHttpContextAccessor();
 builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(o => o.LoginPath = "/login");
 builder.Services.AddAuthorization();
@@ -38,7 +43,10 @@ app.UseAuthentication(); // before UseStrata: [Authorize] server functions see t
 app.UseStrata();
 app.UseAntiforgery();
 app.MapStaticAssets();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+app.MapRazorComponents<App>()
+    .AddInteractiveServerRenderMode()
+    .AddInteractiveWebAssemblyRenderMode()
+    .AddAdditionalAssemblies(typeof(Storefront.Client.Components.MyButton).Assembly); // /counter
 app.MapStorefrontApi();
 
 app.Run();

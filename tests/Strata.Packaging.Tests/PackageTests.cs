@@ -9,6 +9,7 @@ public sealed class PackageTests
     [InlineData("Strata")]
     [InlineData("Strata.AspNetCore")]
     [InlineData("Strata.Redis")]
+    [InlineData("Strata.Client")]
     public async Task EveryPackage_HasItsMetadata_AReadme_AnIcon_AndASymbolsPackage(string id)
     {
         var feed = await LocalFeed.GetAsync();

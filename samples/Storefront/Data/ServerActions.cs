@@ -8,9 +8,6 @@ using static Strata.Cache;
 
 namespace Storefront.Data;
 
-/// <summary>A member who signed up (the seed's <c>createUser</c>).</summary>
-public sealed record Member(int Id, string Name, string Email);
-
 /// <summary>What a server function returns for a form it refused: the problems, field by field.</summary>
 public sealed record ActionResult(bool Ok, IReadOnlyList<string> Errors);
 
@@ -101,6 +98,7 @@ public sealed class CartActions
         var cart = CartCookie.Read(Cookies().TryGetValue(Cookie, out var value) ? value : null);
         cart[productId] = Math.Min(99, cart.GetValueOrDefault(productId) + quantity);
         Cookies().Set(Cookie, string.Join('.', cart.Select(p => $"{p.Key}-{p.Value}")), new CookieSettings { HttpOnly = true, MaxAge = TimeSpan.FromDays(7) });
+        Refresh(); // called from a client component, the page is rendered again and its cart badge shows the new count
         return Task.CompletedTask;
     }
 

@@ -1,5 +1,7 @@
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Strata.AspNetCore.Server;
+using Strata.Client;
 
 namespace Strata.AspNetCore;
 
@@ -32,8 +34,12 @@ public static class ServerAction
     }
 }
 
-/// <summary>A server function with its captured values, before it is written into a page (see <see cref="ServerAction"/>).</summary>
-public sealed class ServerActionReference
+/// <summary>
+/// A server function with its captured values, before it is written into a page (see <see cref="ServerAction"/>). It
+/// converts to a client component's <see cref="ServerFunction{T1, TResult}"/> parameter (and its siblings): the page then
+/// carries its id and protected captured values, and the component calls it from the browser (docs/use-client.md).
+/// </summary>
+public sealed class ServerActionReference : ServerFunctionSource
 {
     internal ServerActionReference(Delegate function, object?[] captured)
     {
@@ -66,7 +72,7 @@ public sealed class ServerActionReference
         }
 
         var function = handler.Table.FunctionOf(id);
-        var slots = function.Parameters.Where(p => p.Source != ServerParameterSource.CancellationToken).ToArray();
+        var slots = Slots(function).Select(i => function.Parameters[i]).ToArray();
         if (Captured.Count > slots.Length)
         {
             throw new ArgumentException($"{function.MethodName} takes {slots.Length} argument(s), but {Captured.Count} values were captured.", nameof(services));
@@ -83,6 +89,65 @@ public sealed class ServerActionReference
         }
 
         return new ServerActionToken(id, handler.Captured.Protect(id, Captured, slots.Take(Captured.Count).Select(p => p.Type).ToArray()));
+    }
+
+    /// <inheritdoc />
+    protected override void CheckShape(IReadOnlyList<Type> parameterTypes, Type resultType)
+    {
+        ArgumentNullException.ThrowIfNull(parameterTypes);
+        ArgumentNullException.ThrowIfNull(resultType);
+        var method = Function.Method;
+        var parameters = method.GetParameters().Where(p => p.ParameterType != typeof(CancellationToken)).Skip(Captured.Count).Select(p => p.ParameterType).ToArray();
+        var returns = method.ReturnType.IsGenericType && (method.ReturnType.GetGenericTypeDefinition() == typeof(Task<>) || method.ReturnType.GetGenericTypeDefinition() == typeof(ValueTask<>))
+            ? method.ReturnType.GetGenericArguments()[0]
+            : typeof(object);
+        if (!parameters.SequenceEqual(parameterTypes) || !resultType.IsAssignableFrom(returns))
+        {
+            static string Names(IEnumerable<Type> types) => string.Join(", ", types.Select(t => t.Name));
+            throw new ArgumentException(
+                $"{method.DeclaringType?.Name}.{method.Name} (after {Captured.Count} captured value(s)) takes ({Names(parameters)}) and returns {returns.Name}, but the parameter expects a server function that takes ({Names(parameterTypes)}) and returns {resultType.Name}. A function that returns Task or ValueTask returns object (null).",
+                nameof(parameterTypes));
+        }
+    }
+
+    /// <inheritdoc />
+    protected override (string Id, string? Captured) Resolve()
+    {
+        var token = Resolve(CurrentServices());
+        return (token.Id, token.Captured);
+    }
+
+    /// <inheritdoc />
+    protected override async Task<object?> InvokeAsync(object?[] arguments, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        var services = CurrentServices();
+        var table = services.GetRequiredService<ServerActionHandler>().Table;
+        var function = table.FunctionOf(table.IdOf(Function));
+        var values = new object?[function.Parameters.Count];
+        var slots = Slots(function);
+        var given = Captured.Concat(arguments).ToArray();
+        for (var i = 0; i < given.Length && i < slots.Length; i++)
+        {
+            values[slots[i]] = given[i];
+        }
+
+        return await function.Invoker(services, new ValueArguments(values), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The positions of the parameters a caller fills (captured values, then arguments): all but the CancellationToken.</summary>
+    private static int[] Slots(ServerFunction function) =>
+        Enumerable.Range(0, function.Parameters.Count).Where(i => function.Parameters[i].Source != ServerParameterSource.CancellationToken).ToArray();
+
+    /// <summary>The services of the request being rendered: a reference is written into a page, or called, while the server renders it.</summary>
+    private static IServiceProvider CurrentServices() =>
+        new HttpContextAccessor().HttpContext?.RequestServices ?? throw new InvalidOperationException(
+            "A server function passed to a client component can only be written into a page, or called on the server, while a request is rendered.");
+
+    /// <summary>The arguments of a call made on the server: the values themselves, already of the parameters' types.</summary>
+    private sealed class ValueArguments(object?[] values) : ServerArguments
+    {
+        public override T Get<T>(int index) => (T)values[index]!;
     }
 }
 

@@ -1,0 +1,162 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Strata.Client;
+
+/// <summary>
+/// A server function as a client component's parameter (Next.js: a <c>'use server'</c> function passed as a prop). On the
+/// server it is made from <c>ServerAction.Of(...)</c> or <c>ServerAction.Bind(...)</c> and, when the page is written,
+/// carries only the function's action id and its protected captured values, never the delegate; in the browser calling it
+/// POSTs the arguments to the server function (the <c>Strata-Action</c> protocol) and returns its result, throws
+/// <see cref="ServerFunctionException"/> for its error, and applies a redirect or a revalidation (the router cache drops
+/// what was revalidated and the page is rendered again). A component rendered on the server calls the function directly.
+/// </summary>
+public abstract class ServerFunctionReference
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter() }, // the server reads enums by name (docs/use-server.md)
+    };
+
+    private readonly ServerFunctionSource? _source;
+    private (string Id, string? Captured)? _token;
+
+    private protected ServerFunctionReference(ServerFunctionSource source, Type[] parameterTypes, Type resultType)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        source.CheckShape(parameterTypes, resultType);
+        _source = source;
+    }
+
+    private protected ServerFunctionReference(string id, string? captured)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        _token = (id, captured);
+    }
+
+    /// <summary>The action id (what the page carries).</summary>
+    public string Id => Token.Id;
+
+    /// <summary>The protected captured values (what the page carries), or <see langword="null"/> when nothing is captured.</summary>
+    public string? Captured => Token.Captured;
+
+    private (string Id, string? Captured) Token => _token ??= _source!.Resolve();
+
+    private protected async Task<TResult> CallAsync<TResult>(object?[] arguments, CancellationToken cancellationToken)
+    {
+        if (_source is not null)
+        {
+            return (TResult)(await _source.InvokeAsync(arguments, cancellationToken).ConfigureAwait(false))!;
+        }
+
+        if (!OperatingSystem.IsBrowser())
+        {
+            throw new InvalidOperationException(
+                "A server function parameter that crossed into an interactive server circuit cannot be called there: it is callable in the browser (WebAssembly) and while the server renders the page. Use [UseClient] without Auto for components that call server functions.");
+        }
+
+        var answer = await BrowserTransport.CallAsync(Id, Captured, JsonSerializer.Serialize(arguments, Json), cancellationToken).ConfigureAwait(false);
+        if (answer.Status is >= 200 and < 300)
+        {
+            return string.IsNullOrEmpty(answer.Body) ? default! : JsonSerializer.Deserialize<TResult>(answer.Body, Json)!;
+        }
+
+        throw ServerFunctionException.FromResponse(answer.Status, answer.Body);
+    }
+}
+
+/// <summary>A server function that takes no argument (after its captured values) and returns <typeparamref name="TResult"/>.</summary>
+/// <typeparam name="TResult">The result type.</typeparam>
+public sealed class ServerFunction<TResult> : ServerFunctionReference
+{
+    /// <summary>The reference the browser receives (called by the JSON deserializer).</summary>
+    /// <param name="id">The action id.</param>
+    /// <param name="captured">The protected captured values.</param>
+    [JsonConstructor]
+    public ServerFunction(string id, string? captured)
+        : base(id, captured)
+    {
+    }
+
+    private ServerFunction(ServerFunctionSource source)
+        : base(source, [], typeof(TResult))
+    {
+    }
+
+    /// <summary>A typed reference to a server function: <c>ServerAction.Of(Users.FetchUsers)</c> passed as a parameter.</summary>
+    /// <param name="source">The server function.</param>
+    /// <exception cref="ArgumentException">The function does not take these arguments or return this result.</exception>
+    public static implicit operator ServerFunction<TResult>(ServerFunctionSource source) => new(source);
+
+    /// <summary>Calls the server function.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Its result.</returns>
+    /// <exception cref="ServerFunctionException">The server function failed or refused the call.</exception>
+    public Task<TResult> InvokeAsync(CancellationToken cancellationToken = default) => CallAsync<TResult>([], cancellationToken);
+}
+
+/// <summary>A server function that takes one argument (after its captured values) and returns <typeparamref name="TResult"/>.</summary>
+/// <typeparam name="T1">The argument's type.</typeparam>
+/// <typeparam name="TResult">The result type.</typeparam>
+public sealed class ServerFunction<T1, TResult> : ServerFunctionReference
+{
+    /// <summary>The reference the browser receives (called by the JSON deserializer).</summary>
+    /// <param name="id">The action id.</param>
+    /// <param name="captured">The protected captured values.</param>
+    [JsonConstructor]
+    public ServerFunction(string id, string? captured)
+        : base(id, captured)
+    {
+    }
+
+    private ServerFunction(ServerFunctionSource source)
+        : base(source, [typeof(T1)], typeof(TResult))
+    {
+    }
+
+    /// <summary>A typed reference to a server function: <c>ServerAction.Bind(Posts.Update, post.Id)</c> passed as a parameter.</summary>
+    /// <param name="source">The server function.</param>
+    /// <exception cref="ArgumentException">The function does not take these arguments or return this result.</exception>
+    public static implicit operator ServerFunction<T1, TResult>(ServerFunctionSource source) => new(source);
+
+    /// <summary>Calls the server function.</summary>
+    /// <param name="argument1">The first argument.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Its result.</returns>
+    /// <exception cref="ServerFunctionException">The server function failed or refused the call.</exception>
+    public Task<TResult> InvokeAsync(T1 argument1, CancellationToken cancellationToken = default) => CallAsync<TResult>([argument1], cancellationToken);
+}
+
+/// <summary>A server function that takes two arguments (after its captured values) and returns <typeparamref name="TResult"/>.</summary>
+/// <typeparam name="T1">The first argument's type.</typeparam>
+/// <typeparam name="T2">The second argument's type.</typeparam>
+/// <typeparam name="TResult">The result type.</typeparam>
+public sealed class ServerFunction<T1, T2, TResult> : ServerFunctionReference
+{
+    /// <summary>The reference the browser receives (called by the JSON deserializer).</summary>
+    /// <param name="id">The action id.</param>
+    /// <param name="captured">The protected captured values.</param>
+    [JsonConstructor]
+    public ServerFunction(string id, string? captured)
+        : base(id, captured)
+    {
+    }
+
+    private ServerFunction(ServerFunctionSource source)
+        : base(source, [typeof(T1), typeof(T2)], typeof(TResult))
+    {
+    }
+
+    /// <summary>A typed reference to a server function passed as a parameter.</summary>
+    /// <param name="source">The server function.</param>
+    /// <exception cref="ArgumentException">The function does not take these arguments or return this result.</exception>
+    public static implicit operator ServerFunction<T1, T2, TResult>(ServerFunctionSource source) => new(source);
+
+    /// <summary>Calls the server function.</summary>
+    /// <param name="argument1">The first argument.</param>
+    /// <param name="argument2">The second argument.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Its result.</returns>
+    /// <exception cref="ServerFunctionException">The server function failed or refused the call.</exception>
+    public Task<TResult> InvokeAsync(T1 argument1, T2 argument2, CancellationToken cancellationToken = default) => CallAsync<TResult>([argument1, argument2], cancellationToken);
+}

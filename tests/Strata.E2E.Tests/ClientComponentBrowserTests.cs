@@ -1,0 +1,114 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+
+namespace Strata.E2E.Tests;
+
+/// <summary>
+/// [UseClient] components in a real Chromium: rendered on the server, then interactive on WebAssembly, calling server
+/// functions they received as parameters (docs/use-client.md). Buttons are disabled until the component is interactive,
+/// so a click waits for WebAssembly.
+/// </summary>
+[Collection(StorefrontCollection.Name)]
+public sealed class ClientComponentBrowserTests(StorefrontServer server)
+{
+    [Fact]
+    public async Task Counter_IsServerRenderedThenIncrementsOnceWebAssemblyHasLoaded()
+    {
+        var page = await server.NewPage();
+        var response = await page.GotoAsync("/counter");
+        Assert.Contains("Count: 0", await response!.TextAsync(), StringComparison.Ordinal); // in the server's HTML
+        await Interactive(page, "#increment");
+
+        await page.Locator("#increment").ClickAsync();
+        await Assertions.Expect(page.Locator("#count")).ToHaveTextAsync("Count: 1");
+        await page.Locator("#increment").ClickAsync();
+        await Assertions.Expect(page.Locator("#count")).ToHaveTextAsync("Count: 2");
+        await StorefrontServer.Screenshot(page, "client-counter");
+    }
+
+    [Fact]
+    public async Task MyButton_CallsTheFetchUsersServerFunction_AndRendersItsResult()
+    {
+        var page = await server.NewPage();
+        var name = "Hedy " + Guid.NewGuid().ToString("N")[..6];
+        await page.GotoAsync("/members");
+        await page.Locator("#member-name").FillAsync(name);
+        await page.Locator("#member-email").FillAsync("hedy@example.com");
+        await page.Locator("#member-create").ClickAsync();
+        await Assertions.Expect(page.Locator("#member-list")).ToContainTextAsync(name);
+
+        await Interactive(page, "#my-button");
+        await page.Locator("#my-button").ClickAsync();
+
+        await Assertions.Expect(page.Locator("#my-button-users")).ToContainTextAsync($"{name} (hedy@example.com)");
+    }
+
+    [Fact]
+    public async Task EditPost_SavesThroughTheCapturedServerFunction_AndThePageShowsTheRevalidatedPost()
+    {
+        var page = await server.NewPage();
+        var response = await page.GotoAsync("/posts/2");
+        var parameters = EditPostParameters(await response!.TextAsync());
+        Assert.Equal(["id", "captured"], parameters[1].EnumerateObject().Select(p => p.Name)); // an id and sealed values, never the function
+        Assert.Matches("^[0-9a-f]{40}$", parameters[1].GetProperty("id").GetString());
+        Assert.StartsWith("CfDJ8", parameters[1].GetProperty("captured").GetString(), StringComparison.Ordinal); // Data Protection's sealed payload, not "[2]"
+        await Assertions.Expect(page.Locator("#post-revision")).ToHaveTextAsync("1");
+        var title = "Spring sale " + Guid.NewGuid().ToString("N")[..6];
+
+        await Interactive(page, "#edit-post-title");
+        await page.Locator("#edit-post-title").FillAsync(title);
+        await page.Locator("#edit-post-save").ClickAsync();
+
+        await Assertions.Expect(page.Locator("#post-title")).ToHaveTextAsync(title); // the server part, rendered again
+        await Assertions.Expect(page.Locator("#post-revision")).ToHaveTextAsync("2");
+        await Assertions.Expect(page.Locator("#edit-post-title")).ToHaveValueAsync(title);
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator("#post-title")).ToHaveTextAsync(title);
+        await StorefrontServer.Screenshot(page, "client-edit-post");
+    }
+
+    [Fact]
+    public async Task EditPost_ServerFunctionThrows_TheComponentReceivesTheServerError()
+    {
+        var page = await server.NewPage();
+        await page.GotoAsync("/posts/3");
+        await Interactive(page, "#edit-post-title");
+        await page.Locator("#edit-post-title").FillAsync("   ");
+        await page.Locator("#edit-post-save").ClickAsync();
+
+        await Assertions.Expect(page.Locator("#edit-post-error")).ToContainTextAsync("A title is required"); // Development shows the message
+        await Assertions.Expect(page.Locator("#post-revision")).ToHaveTextAsync("1");
+    }
+
+    [Fact]
+    public async Task CartBadge_UpdatesAfterAddToCartFromAClientComponent()
+    {
+        var page = await server.NewPage();
+        await page.GotoAsync("/client-cart");
+        await Assertions.Expect(page.Locator("#cart-badge")).ToHaveTextAsync("0");
+        await Interactive(page, "#client-add-1");
+
+        await page.Locator("#client-add-1").ClickAsync();
+        await Assertions.Expect(page.Locator("#cart-badge")).ToHaveTextAsync("1");
+        await page.Locator("#client-add-2").ClickAsync();
+        await Assertions.Expect(page.Locator("#cart-badge")).ToHaveTextAsync("2");
+
+        await page.GotoAsync("/cart");
+        await Assertions.Expect(page.Locator("#cart-items")).ToContainTextAsync(new Regex("1 ×"));
+    }
+
+    /// <summary>Waits until WebAssembly has started the component: its controls are disabled until then (a cold start on a busy machine takes seconds).</summary>
+    private static Task Interactive(IPage page, string selector) =>
+        Assertions.Expect(page.Locator(selector)).ToBeEnabledAsync(new() { Timeout = 60_000 });
+
+    /// <summary>The parameter values of the EditPost WebAssembly marker in the page, as Blazor serialized them.</summary>
+    private static JsonElement[] EditPostParameters(string html)
+    {
+        var marker = Regex.Match(html, "\"typeName\":\"Storefront\\.Client\\.Components\\.EditPost\".*?\"parameterValues\":\"([^\"]+)\"");
+        Assert.True(marker.Success, "No WebAssembly marker for EditPost in the page.");
+        using var document = JsonDocument.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(marker.Groups[1].Value)));
+        return document.RootElement.EnumerateArray().Select(e => e.Clone()).ToArray();
+    }
+}
