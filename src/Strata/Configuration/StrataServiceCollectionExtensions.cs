@@ -119,6 +119,7 @@ public static class StrataServiceCollectionExtensions
             var section = configuration?.GetSection(StrataDefaults.ConfigurationSection);
             if (section is not null && section.Exists())
             {
+                // Bound by code written at build time (EnableConfigurationBindingGenerator): no reflection in trimmed and AOT apps.
                 section.Bind(options);
             }
 
