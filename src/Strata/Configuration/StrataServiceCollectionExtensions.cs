@@ -119,7 +119,6 @@ public static class StrataServiceCollectionExtensions
             var section = configuration?.GetSection(StrataDefaults.ConfigurationSection);
             if (section is not null && section.Exists())
             {
-                // Bound by code written at build time (EnableConfigurationBindingGenerator): no reflection in trimmed and AOT apps.
                 section.Bind(options);
             }
 
