@@ -19,7 +19,7 @@ internal sealed record KeyShapeModel(string Type, EquatableArray<KeyShapeMemberM
 /// members are exactly those the engine's reflection finds (src/Strata/Keys/KeyTypeInfo.cs, ReflectObject): every
 /// instance field of the type and its base types, a public field by its name, an auto-property's field by its property.
 /// A type whose fields cannot all be seen or read here (declared in another assembly, a non-public field, a primary
-/// constructor parameter, a property with a body, an inaccessible type) is not registered and stays with reflection,
+/// constructor parameter of a class or a captured one of a record, a property with a body, an inaccessible type) is not registered and stays with reflection,
 /// which keys it or refuses it as before.
 /// </summary>
 internal static class KeyShapeRules
@@ -83,7 +83,7 @@ internal static class KeyShapeRules
         var members = new List<(string Name, ITypeSymbol Type)>();
         for (var t = type; t is not null && t.SpecialType is not (SpecialType.System_Object or SpecialType.System_ValueType); t = t.BaseType)
         {
-            if (!SymbolEqualityComparer.Default.Equals(t.ContainingAssembly, compilation.Assembly) || HasPrimaryConstructor(t))
+            if (!SymbolEqualityComparer.Default.Equals(t.ContainingAssembly, compilation.Assembly) || HasPrimaryConstructor(t) || CapturesParameter(t, compilation))
             {
                 return null;
             }
@@ -137,6 +137,37 @@ internal static class KeyShapeRules
 
     private static bool HasPrimaryConstructor(INamedTypeSymbol type) =>
         !type.IsRecord && type.DeclaringSyntaxReferences.Any(r => r.GetSyntax() is TypeDeclarationSyntax { ParameterList: not null });
+
+    /// <summary>
+    /// Whether a record's code reads a positional parameter after construction (in a method, an accessor, an expression
+    /// body, a lambda or a local function): the compiler then keeps it in a hidden field that symbols do not show.
+    /// </summary>
+    private static bool CapturesParameter(INamedTypeSymbol type, Compilation compilation)
+    {
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax() is not TypeDeclarationSyntax { ParameterList.Parameters.Count: > 0 } declaration)
+            {
+                continue;
+            }
+
+            var names = new HashSet<string>(declaration.ParameterList.Parameters.Select(p => p.Identifier.ValueText));
+            var model = compilation.GetSemanticModel(declaration.SyntaxTree);
+            foreach (var identifier in declaration.Members.SelectMany(m => m.DescendantNodes()).OfType<IdentifierNameSyntax>())
+            {
+                if (names.Contains(identifier.Identifier.ValueText)
+                    && identifier.Ancestors().Any(a => a is BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or ArrowExpressionClauseSyntax
+                        or AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)
+                    && model.GetSymbolInfo(identifier).Symbol is IParameterSymbol { ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.Constructor } constructor }
+                    && SymbolEqualityComparer.Default.Equals(constructor.ContainingType, type))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>Whether generated code in the same assembly can name the type (no private types, no type parameters).</summary>
     private static bool IsNameable(ITypeSymbol type) => type switch
