@@ -138,7 +138,7 @@ public sealed class AddStrataTests
     [InlineData("Strata:CacheMaxMemorySize", "-1", "Strata:CacheMaxMemorySize is -1; it is a size in bytes: 0 or more")]
     [InlineData("Strata:FailSafeWindow", "-00:01:00", "Strata:FailSafeWindow is -00:01:00; it must be zero (off, the default) or positive")]
     [InlineData("Strata:FillTimeout", "00:00:00", "Strata:FillTimeout is 00:00:00; it must be positive")]
-    [InlineData("Strata:CacheLife:broken:Expire", "-5", "(profile \"broken\")")]
+    [InlineData("Strata:CacheLife:broken:Expire", "-5", "Invalid \"cacheLife.broken.expire\"")]
     public async Task AnInvalidOption_StopsTheHostAtStart_NamingTheOptionAndTheFix(string key, string value, string message)
     {
         var builder = Host.CreateApplicationBuilder();
