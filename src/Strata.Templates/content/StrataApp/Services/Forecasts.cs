@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Strata;
 using static Strata.Cache;
 
@@ -5,10 +6,10 @@ namespace StrataApp.Services;
 
 public sealed record DayForecast(DateOnly Date, int TemperatureC, string Summary);
 
-public sealed record CityForecast(string City, IReadOnlyList<DayForecast> Days, string ComputedAt);
+public sealed record CityForecast(string City, ImmutableArray<DayForecast> Days, string ComputedAt);
 
 /// <summary>
-/// A service with a cached method: AddStrata() registers its generated cached subclass in its place. "remote" is shared
+/// A service with a cached method (immutable results are shared by every hit, without copying): AddStrata() registers its generated cached subclass in its place. "remote" is shared
 /// by every instance when Redis is configured (see Program.cs), in memory otherwise.
 /// </summary>
 public class Forecasts
@@ -18,13 +19,13 @@ public class Forecasts
     [UseCache("remote")]
     public virtual async Task<CityForecast> For(string city)
     {
-        CacheLife("forecast");      // a custom profile from appsettings.json
+        CacheLife("minutes");       // a built-in profile; add your own under Strata:CacheLife in appsettings.json
         CacheTag("forecast");
         await Task.Delay(100);      // stands for a slow upstream call
         var start = DateOnly.FromDateTime(DateTime.UtcNow);
         var days = Enumerable.Range(1, 5)
             .Select(i => new DayForecast(start.AddDays(i), Random.Shared.Next(-5, 35), Summaries[Random.Shared.Next(Summaries.Length)]))
-            .ToArray();
+            .ToImmutableArray();
         return new CityForecast(city, days, DateTimeOffset.UtcNow.ToString("O"));
     }
 }
