@@ -21,7 +21,9 @@ public sealed class HealthCheckTests
             ["Strata:Redis:KeyPrefix"] = "health-" + Guid.NewGuid().ToString("N")[..8] + ":",
             ["Strata:Redis:TagUpdatesDuringOutage"] = tagUpdates.ToString(),
         });
-        builder.Services.AddStrata().AddRedisCacheHandler("remote", o => o.OperationTimeout = TestTimeouts.Operation);
+        builder.Services.AddStrata()
+            .AddRedisCacheHandler("remote", o => o.OperationTimeout = TestTimeouts.Operation)
+            .AddRedisCacheHandler(Cluster.CatalogKind, o => o.OperationTimeout = TestTimeouts.Operation); // a kind this assembly's tests use: start-up checks every used kind has a handler
         builder.Services.AddHealthChecks().AddStrataRedis();
         var host = builder.Build();
         await host.StartAsync();
@@ -31,7 +33,9 @@ public sealed class HealthCheckTests
     private static async Task<HealthReportEntry> CheckAsync(IHost host) =>
         (await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync()).Entries["strata-redis"];
 
-    private static RedisCacheHandler Remote(IHost host) => (RedisCacheHandler)host.Services.GetRequiredService<CacheRuntime>().GetHandler("remote");
+    private static RedisCacheHandler Remote(IHost host) => Handler(host, "remote");
+
+    private static RedisCacheHandler Handler(IHost host, string kind) => (RedisCacheHandler)host.Services.GetRequiredService<CacheRuntime>().GetHandler(kind);
 
     [Fact]
     public async Task AnOutageWithQueuedInvalidations_IsDegraded_AndHealthyOnceRedisAnswers()
@@ -53,7 +57,9 @@ public sealed class HealthCheckTests
         Assert.Contains("1 invalidations queued", outage.Description, StringComparison.Ordinal);
 
         proxy.BlackHole = false;
-        await Eventually.TrueAsync(() => Remote(host).IsAvailable && Remote(host).PendingTagUpdates == 0, "the handler to reach Redis and write the queue");
+        await Eventually.TrueAsync(
+            () => Remote(host) is { IsAvailable: true, PendingTagUpdates: 0 } && Handler(host, Cluster.CatalogKind).IsAvailable,
+            "the handlers to reach Redis and write the queue");
         Assert.Equal(HealthStatus.Healthy, (await CheckAsync(host)).Status);
         await host.StopAsync();
     }
