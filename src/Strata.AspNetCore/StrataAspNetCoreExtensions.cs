@@ -84,7 +84,17 @@ namespace Microsoft.Extensions.DependencyInjection
     /// <summary>Registered by <c>AddAspNetCore()</c>; notes whether <c>app.UseStrata()</c> put the request scope in the pipeline.</summary>
     internal sealed class StrataAspNetCoreMarker
     {
+        /// <summary>The property ASP.NET Core's <c>UseRouting()</c> sets on the pipeline it is called on.</summary>
+        internal const string RoutingProperty = "__EndpointRouteBuilder";
+
         public bool InPipeline { get; set; }
+
+        /// <summary>The pipeline <c>app.UseStrata()</c> was called on, and whether <c>UseRouting()</c> was called on it before.</summary>
+        public (IApplicationBuilder Pipeline, bool RoutingBefore)? Placement { get; set; }
+
+        /// <summary>Whether <c>UseRouting()</c> was called on the same pipeline after <c>UseStrata()</c>: pages would then be unknown to Strata.</summary>
+        public bool RoutingAfterStrata =>
+            Placement is { RoutingBefore: false } placement && placement.Pipeline.Properties.ContainsKey(RoutingProperty);
     }
 
     /// <summary>
@@ -99,6 +109,11 @@ namespace Microsoft.Extensions.DependencyInjection
             if (!marker.InPipeline)
             {
                 throw new InvalidOperationException(WebErrorMessages.UseStrataMissing);
+            }
+
+            if (marker.RoutingAfterStrata)
+            {
+                throw new InvalidOperationException(WebErrorMessages.UseStrataBeforeRouting);
             }
         };
     }
@@ -124,6 +139,7 @@ namespace Microsoft.AspNetCore.Builder
             var marker = app.ApplicationServices.GetService<StrataAspNetCoreMarker>()
                 ?? throw new InvalidOperationException(WebErrorMessages.UseStrataWithoutServices);
             marker.InPipeline = true;
+            marker.Placement = (app, app.Properties.ContainsKey(StrataAspNetCoreMarker.RoutingProperty));
             return app.UseMiddleware<StrataRequestMiddleware>();
         }
     }

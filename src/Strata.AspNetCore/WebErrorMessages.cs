@@ -13,6 +13,12 @@ internal static class WebErrorMessages
         "and [UseCache] components would fail. Add it in Program.cs after UseRouting() (if you call it) and before MapRazorComponents:\n" +
         "var app = builder.Build();\napp.UseStrata();\napp.UseAntiforgery();\napp.MapRazorComponents<App>();";
 
+    public const string UseStrataBeforeRouting =
+        "app.UseStrata() is called before app.UseRouting(): Strata's request scope runs before the endpoint is chosen, so it cannot tell pages " +
+        "from other endpoints and no page would be cached. Call app.UseStrata() after app.UseRouting() (or remove app.UseRouting(): " +
+        "WebApplication adds routing at the start of the pipeline by itself):\n" +
+        "app.UseRouting();\napp.UseStrata();\napp.UseAntiforgery();\napp.MapRazorComponents<App>();";
+
     public static string Directive(string kind) => kind == StrataDefaults.DefaultKind ? "[UseCache]" : $"[UseCache(\"{kind}\")]";
 
     private static string Route(string? route) => string.IsNullOrEmpty(route) ? "(no route)" : route;

@@ -70,6 +70,20 @@ internal static class Emitter
 
         w.Append(i2).Append("global::Strata.Generated.CachedTypes.Register(typeof(").Append(model.BaseType.TrimEnd('?')).Append("), typeof(")
             .Append(model.CachedName).AppendLine("));");
+        foreach (var shape in model.KeyShapes)
+        {
+            // Key members read without reflection (trimmed and Native AOT apps), the same as reflection finds.
+            w.Append(i2).Append("global::Strata.Generated.KeyedTypes.Register(typeof(").Append(shape.Type).Append(')');
+            foreach (var member in shape.Members)
+            {
+                w.AppendLine(",");
+                w.Append(i2).Append("    (").Append(Literal(member.Name)).Append(", typeof(").Append(member.DeclaredType).Append("), static __o => ((")
+                    .Append(shape.Type).Append(")__o).").Append(member.Access).Append(')');
+            }
+
+            w.AppendLine(");");
+        }
+
         w.Append(i1).AppendLine("}");
 
         foreach (var method in model.Methods)

@@ -75,7 +75,8 @@ internal sealed record TypeModel(
     bool IsRecord,
     EquatableArray<ConstructorModel> Constructors,
     EquatableArray<MethodModel> Methods,
-    EquatableArray<string> Kinds);
+    EquatableArray<string> Kinds,
+    EquatableArray<KeyShapeModel> KeyShapes);
 
 internal static class ModelBuilder
 {
@@ -118,11 +119,14 @@ internal static class ModelBuilder
 
         cancellationToken.ThrowIfCancellationRequested();
         var methods = ImmutableArray.CreateBuilder<MethodModel>();
+        var keyTypes = new List<ITypeSymbol>();
         foreach (var cached in CacheRules.MethodsOf(type, s))
         {
             if (CacheRules.CanOverride(cached, s))
             {
-                methods.Add(BuildMethod(cached, type, s, methods.Count));
+                var model = BuildMethod(cached, type, s, methods.Count);
+                methods.Add(model);
+                keyTypes.AddRange(cached.Method.Parameters.Where((p, i) => model.Parameters[i].Role == ParameterRole.Key).Select(p => p.Type));
             }
         }
 
@@ -147,7 +151,8 @@ internal static class ModelBuilder
             type.IsRecord,
             constructors,
             methods.ToImmutable(),
-            methods.Select(m => m.Kind).Distinct().OrderBy(k => k, System.StringComparer.Ordinal).ToImmutableArray());
+            methods.Select(m => m.Kind).Distinct().OrderBy(k => k, System.StringComparer.Ordinal).ToImmutableArray(),
+            KeyShapeRules.For(keyTypes, compilation));
     }
 
     private static MethodModel BuildMethod(CachedMethod cached, INamedTypeSymbol type, StrataSymbols s, int index)

@@ -50,6 +50,9 @@ public sealed partial class RedisCacheHandler
     /// <summary>Drops every message (tests use it to stand for messages lost on the way).</summary>
     internal bool IgnoreMessages { get; set; }
 
+    /// <summary>Tag invalidations applied here and waiting to be written to Redis (an outage, or a retry after a failed write).</summary>
+    internal int PendingTagUpdates => Volatile.Read(ref _pendingTagUpdateCount);
+
     /// <summary>Raised when an invalidation message from any instance (this one included) has been applied here; for measurements.</summary>
     internal event Action<string>? TagMessageApplied;
 

@@ -166,7 +166,7 @@ public sealed class RedisUnavailableException : Exception
     }
 }
 
-/// <summary>The defaults of <see cref="RedisCacheHandlerOptions"/> and <see cref="DistributedCacheHandlerOptions"/>.</summary>
+/// <summary>The defaults of <see cref="RedisCacheHandlerOptions"/>.</summary>
 public static class RedisDefaults
 {
     /// <summary>The key prefix: <c>strata:</c>.</summary>
@@ -201,7 +201,4 @@ public static class RedisDefaults
 
     /// <summary>The configuration section of the Redis handler options: <c>Strata:Redis</c>.</summary>
     public const string ConfigurationSection = "Strata:Redis";
-
-    /// <summary>The configuration section of the <c>IDistributedCache</c> handler options: <c>Strata:DistributedCache</c>.</summary>
-    public const string DistributedCacheConfigurationSection = "Strata:DistributedCache";
 }

@@ -159,6 +159,41 @@ public sealed class RequestApiTests
         Assert.Contains("app.UseStrata();", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task UseStrata_AndAnExplicitUseRouting_StartsOnlyWhenRoutingComesFirst(bool routingFirst)
+    {
+        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateBuilder();
+        Microsoft.AspNetCore.TestHost.WebHostBuilderExtensions.UseTestServer(builder.WebHost);
+        builder.Services.AddRazorComponents();
+        builder.Services.AddStrata().AddAspNetCore();
+        await using var web = builder.Build();
+        if (routingFirst)
+        {
+            Microsoft.AspNetCore.Builder.EndpointRoutingApplicationBuilderExtensions.UseRouting(web);
+        }
+
+        Microsoft.AspNetCore.Builder.StrataApplicationBuilderExtensions.UseStrata(web);
+        if (!routingFirst)
+        {
+            Microsoft.AspNetCore.Builder.EndpointRoutingApplicationBuilderExtensions.UseRouting(web);
+        }
+
+        Microsoft.AspNetCore.Builder.RazorComponentsEndpointRouteBuilderExtensions.MapRazorComponents<Strata.AspNetCore.Tests.TestApp.App>(web);
+
+        if (routingFirst)
+        {
+            await web.StartAsync();
+            await web.StopAsync();
+            return;
+        }
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => web.StartAsync());
+        Assert.StartsWith("app.UseStrata() is called before app.UseRouting()", error.Message, StringComparison.Ordinal);
+        Assert.Contains("app.UseRouting();\napp.UseStrata();", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task AddAspNetCore_WithUseStrata_Starts()
     {

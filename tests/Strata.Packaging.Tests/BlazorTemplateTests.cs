@@ -44,7 +44,7 @@ public sealed class BlazorTemplateTests
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri(url) };
-            await WaitForAsync(http, server, log);
+            await LocalFeed.WaitUntilListeningAsync(http, server, log);
 
             using var first = await http.GetAsync("/cached");
             using var second = await http.GetAsync("/cached");
@@ -70,24 +70,4 @@ public sealed class BlazorTemplateTests
 
     private static string Reason(HttpResponseMessage response) =>
         response.Headers.TryGetValues("x-strata-private-reason", out var values) ? " (private because " + string.Join(", ", values) + ")" : "";
-
-    private static async Task WaitForAsync(HttpClient http, System.Diagnostics.Process server, System.Text.StringBuilder log)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            Assert.False(server.HasExited, "the app exited:\n" + log);
-            try
-            {
-                using var response = await http.GetAsync("/");
-                return;
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, "the app did not answer within 60 s:\n" + log);
-            await Task.Delay(200); // waiting for the process to listen
-        }
-    }
 }

@@ -32,11 +32,11 @@ internal static class LocalFeed
     public static Task<string> GetAsync() => Packed.Value;
 
     /// <summary>Creates an application from a <c>dotnet new</c> template, with a nuget.config that reads the local feed first.</summary>
-    public static async Task<string> NewAppAsync(string template, string name)
+    public static async Task<string> NewAppAsync(string template, string name, params string[] options)
     {
         await GetAsync();
         var directory = Path.Combine(Root, name);
-        await RunAsync("dotnet", ["new", template, "-o", directory, "-n", name, "--no-restore"], Root);
+        await RunAsync("dotnet", ["new", template, "-o", directory, "-n", name, "--no-restore", .. options], Root);
         var globalPackages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } custom
             ? custom
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
@@ -98,6 +98,27 @@ internal static class LocalFeed
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
+    }
+
+    /// <summary>Waits until the app started with <see cref="Start"/> answers HTTP (any status), failing with its log if it exits or takes over 60 s.</summary>
+    public static async Task WaitUntilListeningAsync(HttpClient http, Process server, StringBuilder log)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            Assert.False(server.HasExited, "the app exited:\n" + log);
+            try
+            {
+                using var response = await http.GetAsync("/");
+                return;
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "the app did not answer within 60 s:\n" + log);
+            await Task.Delay(200); // waiting for the process to listen
+        }
     }
 
     public static int FreePort()

@@ -10,6 +10,7 @@ public sealed class PackageTests
     [InlineData("Strata.AspNetCore")]
     [InlineData("Strata.Redis")]
     [InlineData("Strata.Client")]
+    [InlineData("Strata.DistributedCache")]
     public async Task EveryPackage_HasItsMetadata_AReadme_AnIcon_AndASymbolsPackage(string id)
     {
         var feed = await LocalFeed.GetAsync();
@@ -33,5 +34,21 @@ public sealed class PackageTests
         {
             Assert.NotNull(zip.GetEntry("analyzers/dotnet/cs/Strata.Generators.dll")); // the generator and analyzers ship inside
         }
+    }
+
+    [Theory]
+    [InlineData("Strata.DistributedCache", "StackExchange.Redis")]
+    [InlineData("Strata", "StackExchange.Redis")]
+    [InlineData("Strata.Redis", "Microsoft.Extensions.Caching.Abstractions")]
+    public async Task APackage_DoesNotPullWhatItDoesNotUse(string id, string dependency)
+    {
+        // SQL Server and PostgreSQL users of the IDistributedCache handler get no Redis client.
+        var feed = await LocalFeed.GetAsync();
+        using var zip = ZipFile.OpenRead(Path.Combine(feed, $"{id}.{LocalFeed.Version}.nupkg"));
+        var nuspec = XDocument.Load(zip.GetEntry($"{id}.nuspec")!.Open());
+        var dependencies = nuspec.Descendants().Where(e => e.Name.LocalName == "dependency").Select(e => (string)e.Attribute("id")!).ToList();
+
+        Assert.Contains(id == "Strata" ? "System.IO.Hashing" : "Strata", dependencies);
+        Assert.DoesNotContain(dependency, dependencies);
     }
 }

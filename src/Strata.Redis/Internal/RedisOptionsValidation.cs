@@ -38,14 +38,14 @@ internal static class RedisOptionsValidation
             throw new ArgumentException($"{section}: KeyPrefix is null. Leave it unset for the default \"{RedisDefaults.KeyPrefix}\", or give a prefix such as \"myapp:\".", nameof(options));
         }
 
-        Positive(options.OperationTimeout, nameof(options.OperationTimeout), section, $"{RedisDefaults.OperationTimeoutMilliseconds} ms");
-        Positive(options.ConnectTimeout, nameof(options.ConnectTimeout), section, $"{RedisDefaults.ConnectTimeoutSeconds} s");
-        Positive(options.LeaseDuration, nameof(options.LeaseDuration), section, $"{RedisDefaults.LeaseDurationSeconds} s");
-        NotNegative(options.LeaseWaitTimeout, nameof(options.LeaseWaitTimeout), section, $"{RedisDefaults.LeaseWaitTimeoutSeconds} s");
-        NotNegative(options.TagRefreshInterval, nameof(options.TagRefreshInterval), section, "0 (every request)");
-        NotNegative(options.MaxTimeToLive, nameof(options.MaxTimeToLive), section, $"{RedisDefaults.MaxTimeToLiveDays} days");
-        NotNegative(options.LatencyBudget, nameof(options.LatencyBudget), section, $"{RedisDefaults.LatencyBudgetMilliseconds} ms");
-        NotNegative(options.MaxStalenessDuringOutage, nameof(options.MaxStalenessDuringOutage), section, $"{RedisDefaults.MaxStalenessDuringOutageSeconds} s");
+        OptionRules.Positive(options.OperationTimeout, nameof(options.OperationTimeout), section, $"{RedisDefaults.OperationTimeoutMilliseconds} ms");
+        OptionRules.Positive(options.ConnectTimeout, nameof(options.ConnectTimeout), section, $"{RedisDefaults.ConnectTimeoutSeconds} s");
+        OptionRules.Positive(options.LeaseDuration, nameof(options.LeaseDuration), section, $"{RedisDefaults.LeaseDurationSeconds} s");
+        OptionRules.NotNegative(options.LeaseWaitTimeout, nameof(options.LeaseWaitTimeout), section, $"{RedisDefaults.LeaseWaitTimeoutSeconds} s");
+        OptionRules.NotNegative(options.TagRefreshInterval, nameof(options.TagRefreshInterval), section, "0 (every request)");
+        OptionRules.NotNegative(options.MaxTimeToLive, nameof(options.MaxTimeToLive), section, $"{RedisDefaults.MaxTimeToLiveDays} days");
+        OptionRules.NotNegative(options.LatencyBudget, nameof(options.LatencyBudget), section, $"{RedisDefaults.LatencyBudgetMilliseconds} ms");
+        OptionRules.NotNegative(options.MaxStalenessDuringOutage, nameof(options.MaxStalenessDuringOutage), section, $"{RedisDefaults.MaxStalenessDuringOutageSeconds} s");
         if (!Enum.IsDefined(options.TagUpdatesDuringOutage))
         {
             throw new ArgumentException($"{section}: TagUpdatesDuringOutage is {options.TagUpdatesDuringOutage}; use Queue (the default) or Fail.", nameof(options));
@@ -58,22 +58,6 @@ internal static class RedisOptionsValidation
         if (options.MaxPendingTagUpdates < 0)
         {
             throw new ArgumentException($"{section}: MaxPendingTagUpdates is {options.MaxPendingTagUpdates}; it must be 0 or more (default {RedisDefaults.MaxPendingTagUpdates}).", nameof(options));
-        }
-    }
-
-    internal static void Positive(TimeSpan value, string name, string section, string defaultValue)
-    {
-        if (value <= TimeSpan.Zero)
-        {
-            throw new ArgumentException($"{section}: {name} is {value}; it must be positive (default {defaultValue}).", "options");
-        }
-    }
-
-    internal static void NotNegative(TimeSpan value, string name, string section, string defaultValue)
-    {
-        if (value < TimeSpan.Zero)
-        {
-            throw new ArgumentException($"{section}: {name} is {value}; it must be zero or positive (default {defaultValue}).", "options");
         }
     }
 }

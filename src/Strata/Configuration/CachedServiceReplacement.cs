@@ -91,6 +91,7 @@ internal sealed class CachedServiceReplacement(IServiceCollection services)
         $"Register the type instead of a factory (services.Add{descriptor.Lifetime}<{Name(descriptor.ServiceType)}, {Name(instanceType)}>()), " +
         $"or build the generated cached subclass {Name(cached)} in the factory.";
 
+    [return: System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicConstructors)]
     private static Type? CachedTypeOf(Type type)
     {
         if (type.ContainsGenericParameters || type.IsInterface)

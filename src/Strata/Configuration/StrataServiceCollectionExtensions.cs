@@ -37,6 +37,8 @@ public static class StrataServiceCollectionExtensions
             services.AddSingleton<StrataMarker>();
             services.AddOptions();
             services.AddSingleton<IConfigureOptions<StrataOptions>>(sp => new BindStrataConfiguration(sp.GetService<IConfiguration>()));
+            services.AddSingleton<IValidateOptions<StrataOptions>, StrataOptionsValidation>();
+            services.AddOptions<StrataOptions>().ValidateOnStart(); // a wrong option stops the host at start, naming the option and the fix
             services.TryAddSingleton(TimeProvider.System);
             services.TryAddSingleton(CreateRuntime);
             services.AddSingleton(new CachedServiceReplacement(services));

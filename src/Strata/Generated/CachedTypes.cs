@@ -12,7 +12,7 @@ namespace Strata.Generated;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class CachedTypes
 {
-    private static readonly ConcurrentDictionary<Type, Type> Subclasses = new();
+    private static readonly ConcurrentDictionary<Type, Subclass> Subclasses = new();
 
     /// <summary>Records that <paramref name="cachedType"/> is the cached subclass of <paramref name="type"/>.</summary>
     /// <param name="type">The class with <c>[UseCache]</c> methods.</param>
@@ -31,21 +31,24 @@ public static class CachedTypes
             throw new ArgumentException($"{cachedType} is not a subclass of {type}.", nameof(cachedType));
         }
 
-        Subclasses[type] = cachedType;
+        Subclasses[type] = new Subclass(cachedType);
     }
 
     /// <summary>The cached subclass of <paramref name="type"/>, if the generator wrote one.</summary>
     /// <param name="type">A class.</param>
     /// <param name="cachedType">The cached subclass.</param>
     /// <returns>Whether <paramref name="type"/> has a cached subclass.</returns>
-    public static bool TryGetCachedType(Type type, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Type? cachedType)
+    public static bool TryGetCachedType(
+        Type type,
+        [NotNullWhen(true), DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] out Type? cachedType)
     {
         ArgumentNullException.ThrowIfNull(type);
-        return Subclasses.TryGetValue(type, out cachedType);
+        cachedType = Subclasses.TryGetValue(type, out var subclass) ? subclass.Type : null;
+        return cachedType is not null;
     }
 
     /// <summary>Every registered pair: class → cached subclass.</summary>
-    public static IReadOnlyDictionary<Type, Type> All => new Dictionary<Type, Type>(Subclasses);
+    public static IReadOnlyDictionary<Type, Type> All => Subclasses.ToDictionary(p => p.Key, p => p.Value.Type);
 
     /// <summary>
     /// Runs the module initializers of <paramref name="type"/>'s module (once), so that its generated registrations and
@@ -58,5 +61,12 @@ public static class CachedTypes
         {
             System.Runtime.CompilerServices.RuntimeHelpers.RunModuleConstructor(type.Module.ModuleHandle);
         }
+    }
+
+    /// <summary>A cached subclass, kept with its constructors in trimmed applications (the container creates it from its type).</summary>
+    private sealed class Subclass([DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] Type type)
+    {
+        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)]
+        public Type Type { get; } = type;
     }
 }

@@ -303,7 +303,15 @@ internal sealed class KeyTypeInfo
         return false;
     }
 
-    private static KeyTypeInfo CreateObject(Type type)
+    /// <summary>
+    /// A plain data object: its members as the generator registered them (<see cref="Generated.KeyedTypes"/>), else
+    /// as reflection finds them (<see cref="ReflectObject"/>); both give the same members.
+    /// </summary>
+    private static KeyTypeInfo CreateObject(Type type) =>
+        Generated.KeyedTypes.TryGet(type, out var members) ? new KeyTypeInfo(type, KeyTypeKind.Object) { Members = members } : ReflectObject(type);
+
+    /// <summary>A plain data object's members found by reflection over its fields (the reference for generated members).</summary>
+    internal static KeyTypeInfo ReflectObject(Type type)
     {
         if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(KeyValuePair<,>))
         {
@@ -399,24 +407,29 @@ internal sealed class KeyTypeInfo
 /// <summary>One encoded member of a plain data object.</summary>
 internal sealed class KeyMember
 {
-    private readonly FieldInfo? _field;
-    private readonly PropertyInfo? _property;
+    private readonly Func<object, object?> _get;
 
-    private KeyMember(string name, FieldInfo? field, PropertyInfo? property)
+    private KeyMember(string name, Type declaredType, Func<object, object?> get)
     {
         Name = name;
-        _field = field;
-        _property = property;
+        DeclaredType = declaredType;
+        _get = get;
     }
 
     public string Name { get; }
 
+    /// <summary>The member's declared type (a pass-through type is left out of the key whatever its value).</summary>
+    public Type DeclaredType { get; }
+
     /// <summary>Whether the member's declared type is pass-through: it is left out of the key whatever its value.</summary>
-    public bool IsPassThrough => CacheKeyPassThrough.IsPassThrough(_field?.FieldType ?? _property!.PropertyType);
+    public bool IsPassThrough => CacheKeyPassThrough.IsPassThrough(DeclaredType);
 
-    public static KeyMember ForField(FieldInfo field, string name) => new(name, field, null);
+    public static KeyMember ForField(FieldInfo field, string name) => new(name, field.FieldType, field.GetValue);
 
-    public static KeyMember ForProperty(PropertyInfo property) => new(property.Name, null, property);
+    public static KeyMember ForProperty(PropertyInfo property) => new(property.Name, property.PropertyType, property.GetValue);
 
-    public object? GetValue(object instance) => _field is not null ? _field.GetValue(instance) : _property!.GetValue(instance);
+    /// <summary>A member read by a getter the source generator wrote.</summary>
+    public static KeyMember ForGetter(string name, Type declaredType, Func<object, object?> get) => new(name, declaredType, get);
+
+    public object? GetValue(object instance) => _get(instance);
 }

@@ -62,10 +62,7 @@ public sealed partial class CacheRuntime
 
         _profiles = BuildProfiles(options);
         _defaultProfile = _profiles[StrataDefaults.DefaultKind];
-
-        ArgumentOutOfRangeException.ThrowIfNegative(options.CacheMaxMemorySize, nameof(options.CacheMaxMemorySize));
-        ValidateFailSafe(options);
-        ValidateFillLimits(options);
+        ValidateLimits(options);
         _handlers = new Dictionary<string, ICacheHandler>(StringComparer.Ordinal);
         foreach (var (kind, handler) in handlers ?? [])
         {
@@ -275,6 +272,30 @@ public sealed partial class CacheRuntime
 
         _background.TryAdd(task, 0);
         task.ContinueWith(static (t, state) => ((ConcurrentDictionary<Task, byte>)state!).TryRemove(t, out _), _background, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    /// <summary>
+    /// Checks <paramref name="options"/> as the constructor does (the one place of these rules; <c>AddStrata()</c> runs it
+    /// at start-up through <see cref="StrataOptionsValidation"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">An option is invalid; the message names it and the fix.</exception>
+    internal static void Validate(StrataOptions options)
+    {
+        BuildProfiles(options);
+        ValidateLimits(options);
+    }
+
+    private static void ValidateLimits(StrataOptions options)
+    {
+        if (options.CacheMaxMemorySize < 0)
+        {
+            throw new ArgumentException(
+                $"Strata:CacheMaxMemorySize is {options.CacheMaxMemorySize}; it is a size in bytes: 0 or more (the default is {StrataDefaults.CacheMaxMemorySize}).",
+                nameof(options));
+        }
+
+        ValidateFailSafe(options);
+        ValidateFillLimits(options);
     }
 
     private static Dictionary<string, CacheLifeProfile> BuildProfiles(StrataOptions options)

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.Options;
+using Strata.DistributedCache;
 using Strata.Redis.Tests.Support;
 using Strata.Tests.Handlers;
 

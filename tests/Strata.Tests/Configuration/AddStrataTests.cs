@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Strata.Tests.Support;
 
 namespace Strata.Tests.Configuration;
@@ -127,10 +128,28 @@ public sealed class AddStrataTests
         }).Build();
         using var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddStrata().Services.BuildServiceProvider();
 
-        var error = Assert.Throws<ArgumentException>(() => services.GetRequiredService<CacheRuntime>());
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<CacheRuntime>());
 
         Assert.Contains("the expire option must be greater than the revalidate option", error.Message, StringComparison.Ordinal);
         Assert.Contains("(profile \"broken\")", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Strata:CacheMaxMemorySize", "-1", "Strata:CacheMaxMemorySize is -1; it is a size in bytes: 0 or more")]
+    [InlineData("Strata:FailSafeWindow", "-00:01:00", "Strata:FailSafeWindow is -00:01:00; it must be zero (off, the default) or positive")]
+    [InlineData("Strata:FillTimeout", "00:00:00", "Strata:FillTimeout is 00:00:00; it must be positive")]
+    [InlineData("Strata:CacheLife:broken:Expire", "-5", "Invalid \"cacheLife.broken.expire\"")]
+    public async Task AnInvalidOption_StopsTheHostAtStart_NamingTheOptionAndTheFix(string key, string value, string message)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [key] = value });
+        builder.Services.AddStrata();
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("(Parameter", error.Message, StringComparison.Ordinal);
     }
 }
 

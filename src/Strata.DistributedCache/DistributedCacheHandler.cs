@@ -2,9 +2,9 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Strata.Redis.Internal;
+using Strata.Handlers.Internal;
 
-namespace Strata.Redis;
+namespace Strata.DistributedCache;
 
 /// <summary>
 /// A cache handler over any <see cref="IDistributedCache"/> (SQL Server, PostgreSQL, SQLite, Redis, …), with the same tag
@@ -46,11 +46,11 @@ public sealed partial class DistributedCacheHandler : ICacheHandler
         options ??= new DistributedCacheHandlerOptions();
         if (options.KeyPrefix is null)
         {
-            throw new ArgumentException($"{RedisDefaults.DistributedCacheConfigurationSection}: KeyPrefix is null. Leave it unset for the default \"{RedisDefaults.KeyPrefix}\", or give a prefix such as \"myapp:\".", nameof(options));
+            throw new ArgumentException($"{DistributedCacheDefaults.ConfigurationSection}: KeyPrefix is null. Leave it unset for the default \"{DistributedCacheDefaults.KeyPrefix}\", or give a prefix such as \"myapp:\".", nameof(options));
         }
 
-        RedisOptionsValidation.NotNegative(options.MaxTimeToLive, nameof(options.MaxTimeToLive), RedisDefaults.DistributedCacheConfigurationSection, $"{RedisDefaults.MaxTimeToLiveDays} days");
-        RedisOptionsValidation.NotNegative(options.TagCacheDuration, nameof(options.TagCacheDuration), RedisDefaults.DistributedCacheConfigurationSection, "0 (read tags on every read)");
+        OptionRules.NotNegative(options.MaxTimeToLive, nameof(options.MaxTimeToLive), DistributedCacheDefaults.ConfigurationSection, $"{DistributedCacheDefaults.MaxTimeToLiveDays} days");
+        OptionRules.NotNegative(options.TagCacheDuration, nameof(options.TagCacheDuration), DistributedCacheDefaults.ConfigurationSection, "0 (read tags on every read)");
         _cache = cache;
         _options = options;
         _serializer = strataOptions?.Serializer ?? new JsonCacheSerializer();
@@ -297,13 +297,13 @@ public sealed partial class DistributedCacheHandler : ICacheHandler
 public sealed class DistributedCacheHandlerOptions
 {
     /// <summary>What every key of this handler starts with. Instances that share entries and tags use the same prefix. Default <c>strata:</c>.</summary>
-    public string KeyPrefix { get; set; } = RedisDefaults.KeyPrefix;
+    public string KeyPrefix { get; set; } = DistributedCacheDefaults.KeyPrefix;
 
     /// <summary>
     /// The longest time an entry (or a tag timestamp) is kept in the store, whatever its <c>expire</c>. Default 30 days;
     /// <see cref="TimeSpan.Zero"/> keeps entries that never expire for ever.
     /// </summary>
-    public TimeSpan MaxTimeToLive { get; set; } = TimeSpan.FromDays(RedisDefaults.MaxTimeToLiveDays);
+    public TimeSpan MaxTimeToLive { get; set; } = TimeSpan.FromDays(DistributedCacheDefaults.MaxTimeToLiveDays);
 
     /// <summary>
     /// How long a tag's timestamps read from the store are reused before being read again. Zero reads them on every read,
@@ -311,4 +311,17 @@ public sealed class DistributedCacheHandlerOptions
     /// entries for up to that long. Default zero.
     /// </summary>
     public TimeSpan TagCacheDuration { get; set; }
+}
+
+/// <summary>The defaults of <see cref="DistributedCacheHandlerOptions"/>.</summary>
+public static class DistributedCacheDefaults
+{
+    /// <summary>The key prefix: <c>strata:</c>.</summary>
+    public const string KeyPrefix = "strata:";
+
+    /// <summary>The longest an entry or tag is kept: 30 days.</summary>
+    public const int MaxTimeToLiveDays = 30;
+
+    /// <summary>The configuration section of the handler options: <c>Strata:DistributedCache</c>.</summary>
+    public const string ConfigurationSection = "Strata:DistributedCache";
 }

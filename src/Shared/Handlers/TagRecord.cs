@@ -1,11 +1,11 @@
 using System.Globalization;
 
-namespace Strata.Redis.Internal;
+namespace Strata.Handlers.Internal;
 
 /// <summary>
 /// A tag's state as the shared store holds it (<c>revision|stale|expired|expiresAt</c>, Unix milliseconds, empty when
 /// never set), with the revision of the update that wrote it. The rules are <see cref="TagState"/>'s, in C# here and in
-/// Lua in <see cref="RedisScripts.UpdateTags"/>.
+/// Lua in the Redis handler's UpdateTags script.
 /// </summary>
 /// <param name="Revision">The tag version at the update; <see cref="LocalRevision"/> for a change not yet written.</param>
 /// <param name="State">The tag's invalidations.</param>

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace Strata.Redis.Internal;
+namespace Strata.Handlers.Internal;
 
 /// <summary>
 /// The stored form of a <see cref="CacheEntry"/>: a small binary header (format, timestamp, the three lifetimes, the
