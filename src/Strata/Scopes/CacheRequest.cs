@@ -37,6 +37,7 @@ public sealed class CacheRequest : IDisposable, IReadSink
     private double? _revalidate;
     private double? _expire;
     private (long Oldest, long StaleAt, long ExpireAt)? _entries;
+    private CacheReadOutcome? _outcome;
 
     internal CacheRequest(CacheRuntime runtime, IRequestData? data, CacheRequestPhase phase, string? route, IReadOnlyList<string>? implicitTags, AmbientContext? previous)
     {
@@ -139,6 +140,23 @@ public sealed class CacheRequest : IDisposable, IReadSink
         }
     }
 
+    /// <summary>
+    /// How the caches this request read were answered, taken together: <see cref="CacheReadOutcome.Stale"/> when one served a
+    /// stale (or fail-safe) value, otherwise <see cref="CacheReadOutcome.Miss"/> when one ran its function (or waited for a
+    /// run), otherwise <see cref="CacheReadOutcome.Hit"/>; <see langword="null"/> when it read none. Reads inside cached
+    /// functions count only through the function that read them (a hit of the outer function is a hit).
+    /// </summary>
+    public CacheReadOutcome? Outcome
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _outcome;
+            }
+        }
+    }
+
     /// <summary>Whether the request read a cache directly.</summary>
     public bool UsedCache { get; private set; }
 
@@ -210,13 +228,14 @@ public sealed class CacheRequest : IDisposable, IReadSink
     /// <summary>Ends the request scope: the ambient context returns to what it was before <see cref="CacheRuntime.BeginRequest"/>.</summary>
     public void Dispose() => _restore.Dispose();
 
-    void IReadSink.OnRead(CacheEntry entry, bool isPrivate) => Record(entry, isPrivate);
+    void IReadSink.OnRead(CacheEntry entry, bool isPrivate, CacheReadOutcome outcome) => Record(entry, isPrivate, outcome);
 
-    internal void Record(CacheEntry entry, bool isPrivate)
+    internal void Record(CacheEntry entry, bool isPrivate, CacheReadOutcome outcome = CacheReadOutcome.Hit)
     {
         lock (_gate)
         {
             UsedCache = true;
+            _outcome = Worse(_outcome, outcome);
             UsedPrivateCache |= isPrivate;
             _stale = Math.Min(_stale ?? double.MaxValue, entry.Stale);
             _revalidate = Math.Min(_revalidate ?? double.MaxValue, Math.Max(entry.Revalidate, 0));
@@ -232,6 +251,13 @@ public sealed class CacheRequest : IDisposable, IReadSink
     }
 
     internal void MarkRequestData() => UsedRequestData = true;
+
+    /// <summary>Of two outcomes, the one the page's verdict shows: stale before miss before hit (a stale part means the page shows old data).</summary>
+    private static CacheReadOutcome Worse(CacheReadOutcome? seen, CacheReadOutcome outcome) =>
+        seen is not { } before ? outcome
+        : before == CacheReadOutcome.Stale || outcome == CacheReadOutcome.Stale ? CacheReadOutcome.Stale
+        : before == CacheReadOutcome.Miss || outcome == CacheReadOutcome.Miss ? CacheReadOutcome.Miss
+        : CacheReadOutcome.Hit;
 
     internal void Track(Task task)
     {
