@@ -48,6 +48,8 @@ namespace Microsoft.Extensions.DependencyInjection
             services.AddSingleton<ShellPrerenderer>();
             services.AddHostedService(sp => sp.GetRequiredService<ShellPrerenderer>()); // static shells, made after start-up
             services.AddSingleton<PrivateResponseExplainer>(); // in Development: why a response was made private
+            services.AddOptions<CacheOverlayOptions>().BindConfiguration(CacheOverlayOptions.Section);
+            services.AddSingleton<Strata.AspNetCore.Overlay.CacheOverlay>(); // in Development: a badge on each cached part
 
             // Server functions ([UseServer]): the table of action ids, the handler of calls, their options.
             services.AddDataProtection();

@@ -23,6 +23,8 @@ public enum CacheRequestPhase
 /// </summary>
 public sealed class CacheRequest : IDisposable, IReadSink
 {
+    private static readonly AsyncLocal<Action<CacheEntry, CacheReadOutcome>?> s_observer = new();
+    private static volatile bool s_observed;
     private readonly object _gate = new();
     private readonly AmbientRestore _restore;
     private readonly ConcurrentDictionary<string, Task> _refreshedKinds = new(StringComparer.Ordinal);
@@ -225,6 +227,24 @@ public sealed class CacheRequest : IDisposable, IReadSink
         return pending.Length == 0 ? Task.CompletedTask : Task.WhenAll(pending);
     }
 
+    /// <summary>
+    /// For development tools (the overlay of the web layer): reads started in this asynchronous flow until the returned scope
+    /// is disposed, and recorded by a request, are reported to <paramref name="observer"/> with the entry read and how the read
+    /// was answered. Start the read (call the cached function) inside the scope; the report comes when the read ends, which may
+    /// be after the scope was disposed. Reads inside a cached function are not reported: they count through that function.
+    /// Costs nothing while no observer was ever registered.
+    /// </summary>
+    /// <param name="observer">Called once per recorded read, on the thread that ends it.</param>
+    /// <returns>Disposing it stops reporting reads started afterwards.</returns>
+    public static IDisposable ObserveReads(Action<CacheEntry, CacheReadOutcome> observer)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        s_observed = true;
+        var previous = s_observer.Value;
+        s_observer.Value = observer;
+        return new ObserverRestore(previous);
+    }
+
     /// <summary>Ends the request scope: the ambient context returns to what it was before <see cref="CacheRuntime.BeginRequest"/>.</summary>
     public void Dispose() => _restore.Dispose();
 
@@ -247,6 +267,11 @@ public sealed class CacheRequest : IDisposable, IReadSink
             {
                 _tags.Add(tag);
             }
+        }
+
+        if (s_observed && s_observer.Value is { } observer)
+        {
+            observer(entry, outcome);
         }
     }
 
@@ -351,5 +376,10 @@ public sealed class CacheRequest : IDisposable, IReadSink
     {
         var expiration = await handler.GetExpirationAsync(tags).ConfigureAwait(false);
         return expiration == long.MaxValue ? 0 : expiration; // "Infinity": the handler checks soft tags in get itself
+    }
+
+    private sealed class ObserverRestore(Action<CacheEntry, CacheReadOutcome>? previous) : IDisposable
+    {
+        public void Dispose() => s_observer.Value = previous;
     }
 }
