@@ -17,7 +17,7 @@ builder.Services.AddScoped<CartActions>();
 builder.Services.AddScoped<AdminActions>();
 builder.Services.AddHttpContextAccessor();
 builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(o => o.LoginPath = "/login");
-builder.Services.AddAuthorization();
+builder.Services.AddAuthorization(o => o.AddPolicy("strata-dashboard", p => p.RequireRole("admin"))); // /_strata: sign in at /login as admin / strata
 
 var strata = builder.Services.AddStrata().AddAspNetCore();
 if (!string.IsNullOrEmpty(builder.Configuration["Strata:Redis:Configuration"]))
@@ -35,11 +35,13 @@ if (!app.Environment.IsDevelopment())
 
 app.UseVisitor();
 app.UseAuthentication(); // before UseStrata: [Authorize] server functions see the signed-in user
+app.UseAuthorization(); // after UseAuthentication (WebApplication would add it before): the dashboard's policy sees the signed-in user
 app.UseStrata();
 app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapStorefrontApi();
+app.MapStrataDashboard("/_strata").RequireAuthorization("strata-dashboard"); // the cache dashboard, for admins only
 
 app.Run();
 

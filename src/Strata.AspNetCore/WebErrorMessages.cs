@@ -13,6 +13,11 @@ internal static class WebErrorMessages
         "and [UseCache] components would fail. Add it in Program.cs after UseRouting() (if you call it) and before MapRazorComponents:\n" +
         "var app = builder.Build();\napp.UseStrata();\napp.UseAntiforgery();\napp.MapRazorComponents<App>();";
 
+    public static string DashboardWithoutAuthorization(string pattern) =>
+        $"The Strata dashboard at \"{pattern}\" has no authorization: it shows what the cache holds and can revalidate any tag or path. " +
+        $"Protect it with a policy: app.MapStrataDashboard(\"{pattern}\").RequireAuthorization(\"policy\"); " +
+        "or, to open it to every visitor on purpose (a developer machine), say so: .AllowAnonymous().";
+
     public static string Directive(string kind) => kind == StrataDefaults.DefaultKind ? "[UseCache]" : $"[UseCache(\"{kind}\")]";
 
     private static string Route(string? route) => string.IsNullOrEmpty(route) ? "(no route)" : route;

@@ -13,10 +13,12 @@ builder.Services.AddAuthorization();
 
 var app = builder.Build();
 app.UseAuthentication();
+app.UseAuthorization(); // after UseAuthentication: the dashboard's policy sees the user
 app.UseStrata();
 app.UseAntiforgery();
 app.MapRazorComponents<App>();
 TestEndpoints.Map(app);
+app.MapStrataDashboard("/_strata").RequireAuthorization(policy => policy.RequireRole("admin"));
 app.Run();
 
 /// <summary>The test app's entry point (for WebApplicationFactory).</summary>
