@@ -20,8 +20,21 @@ public sealed class DashboardBrowserTests(StorefrontServer server)
         await page.Locator("#login-name").FillAsync("admin");
         await page.Locator("#login-password").FillAsync("strata");
         await page.Locator("#login-submit").ClickAsync();
-        await page.WaitForURLAsync("**/_strata");
-        await page.Locator("#strata-dashboard").WaitForAsync();
+        for (var i = 0; i < 100 && !(await page.Context.CookiesAsync()).Any(c => c.Name == ".AspNetCore.Cookies"); i++)
+        {
+            await page.WaitForTimeoutAsync(100); // polls for the sign-in cookie (the form posts with enhanced navigation)
+        }
+
+        await page.GotoAsync("/_strata");
+        try
+        {
+            await page.Locator("#strata-dashboard").WaitForAsync();
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"no dashboard after signing in; at {page.Url}:\n{await page.ContentAsync()}");
+        }
+
         await StorefrontServer.Screenshot(page, "dashboard");
 
         Assert.True(await page.Locator("#memory table tr").CountAsync() >= 2, "a row per memory handler");
