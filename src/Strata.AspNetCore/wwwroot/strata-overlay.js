@@ -56,7 +56,8 @@ function findParts() {
   const parts = [];
   const open = [];
   let page = null;
-  const walker = document.createTreeWalker(document.body ?? document.documentElement, NodeFilter.SHOW_COMMENT);
+  // The whole document: the page comment ends the response, after </body> (the parser puts it after the body).
+  const walker = document.createTreeWalker(document, NodeFilter.SHOW_COMMENT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const text = node.data;
     if (text.startsWith(partPrefix)) {
