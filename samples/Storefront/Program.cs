@@ -22,7 +22,7 @@ builder.Services.AddSingleton<PostDirectory>();
 builder.Services.AddScoped<PostActions>();
 builder.Services.AddHttpContextAccessor();
 builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(o => o.LoginPath = "/login");
-builder.Services.AddAuthorization();
+builder.Services.AddAuthorization(o => o.AddPolicy("strata-dashboard", p => p.RequireRole("admin"))); // /_strata: sign in at /login as admin / strata
 
 var strata = builder.Services.AddStrata().AddAspNetCore();
 if (!string.IsNullOrEmpty(builder.Configuration["Strata:Redis:Configuration"]))
@@ -40,6 +40,7 @@ if (!app.Environment.IsDevelopment())
 
 app.UseVisitor();
 app.UseAuthentication(); // before UseStrata: [Authorize] server functions see the signed-in user
+app.UseAuthorization(); // after UseAuthentication (WebApplication would add it before): the dashboard's policy sees the signed-in user
 app.UseStrata();
 app.UseAntiforgery();
 app.MapStaticAssets();
@@ -48,6 +49,7 @@ app.MapRazorComponents<App>()
     .AddInteractiveWebAssemblyRenderMode()
     .AddAdditionalAssemblies(typeof(Storefront.Client.Components.MyButton).Assembly); // /counter
 app.MapStorefrontApi();
+app.MapStrataDashboard("/_strata").RequireAuthorization("strata-dashboard"); // the cache dashboard, for admins only
 
 app.Run();
 

@@ -48,6 +48,12 @@ namespace Microsoft.Extensions.DependencyInjection
             services.AddSingleton<ShellPrerenderer>();
             services.AddHostedService(sp => sp.GetRequiredService<ShellPrerenderer>()); // static shells, made after start-up
             services.AddSingleton<PrivateResponseExplainer>(); // in Development: why a response was made private
+            services.AddOptions<CacheOverlayOptions>().BindConfiguration(CacheOverlayOptions.Section);
+            services.AddSingleton<Strata.AspNetCore.Overlay.CacheOverlay>(); // in Development: a badge on each cached part
+            services.AddSingleton<Strata.AspNetCore.Dashboard.HitRatioHistory>(); // app.MapStrataDashboard(): listens once mapped
+            services.AddSingleton<Strata.AspNetCore.Dashboard.DashboardGuard>();
+            services.AddAntiforgery(); // the dashboard's forms
+            services.AddTransient<IStartupFilter>(sp => sp.GetRequiredService<Strata.AspNetCore.Dashboard.DashboardGuard>());
 
             // Server functions ([UseServer]): the table of action ids, the handler of calls, their options.
             services.AddDataProtection();

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Rendering;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Strata.AspNetCore;
 
@@ -12,11 +13,15 @@ namespace Strata.AspNetCore;
 /// &lt;StrataScripts /&gt;
 /// &lt;script src="@Assets["_framework/blazor.web.js"]"&gt;&lt;/script&gt;
 /// </code>
+/// In Development the script also loads the cache overlay (<c>strata-overlay.js</c>, see <see cref="CacheOverlayOptions"/>).
 /// </summary>
 public sealed class StrataScripts : ComponentBase
 {
     /// <summary>The path of the script among the static web assets of Strata.AspNetCore.</summary>
     public const string ScriptPath = "_content/Strata.AspNetCore/strata-router.js";
+
+    [Inject]
+    private IServiceProvider Services { get; set; } = null!;
 
     /// <inheritdoc />
     protected override void BuildRenderTree(RenderTreeBuilder builder)
@@ -25,6 +30,11 @@ public sealed class StrataScripts : ComponentBase
         builder.OpenElement(0, "script");
         builder.AddAttribute(1, "type", "module");
         builder.AddAttribute(2, "src", Assets[ScriptPath]);
+        if (Services.GetService<Overlay.CacheOverlay>() is { Enabled: true })
+        {
+            builder.AddAttribute(3, "data-strata-overlay", "");
+        }
+
         builder.CloseElement();
     }
 }

@@ -19,6 +19,11 @@ internal static class WebErrorMessages
         "WebApplication adds routing at the start of the pipeline by itself):\n" +
         "app.UseRouting();\napp.UseStrata();\napp.UseAntiforgery();\napp.MapRazorComponents<App>();";
 
+    public static string DashboardWithoutAuthorization(string pattern) =>
+        $"The Strata dashboard at \"{pattern}\" has no authorization: it shows what the cache holds and can revalidate any tag or path. " +
+        $"Protect it with a policy: app.MapStrataDashboard(\"{pattern}\").RequireAuthorization(\"policy\"); " +
+        "or, to open it to every visitor on purpose (a developer machine), say so: .AllowAnonymous().";
+
     public static string Directive(string kind) => kind == StrataDefaults.DefaultKind ? "[UseCache]" : $"[UseCache(\"{kind}\")]";
 
     private static string Route(string? route) => string.IsNullOrEmpty(route) ? "(no route)" : route;

@@ -36,6 +36,10 @@ public sealed partial class RedisCacheHandler
     private int _recovering;
     private long _outageStarted;
     private readonly RedisHealth _health = new();
+    private readonly List<CacheHandlerOutage> _outages = [];
+
+    /// <summary>How many outages <see cref="RecentOutages"/> keeps.</summary>
+    private const int MaxOutagesKept = 20;
 
     private IDatabase Database => _database ?? throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, CommandFlags.None, "The Redis cache handler is not connected yet.", null, CommandStatus.Unknown);
 
@@ -220,6 +224,7 @@ public sealed partial class RedisCacheHandler
         }
 
         Interlocked.Exchange(ref _outageStarted, Stopwatch.GetTimestamp());
+        RecordOutage(reason ?? exception?.Message ?? "no answer");
         LogUnavailable(
             Name,
             reason ?? exception?.Message ?? "no answer",
@@ -296,6 +301,7 @@ public sealed partial class RedisCacheHandler
 
                 if (Interlocked.CompareExchange(ref _state, StateAvailable, StateUnavailable) == StateUnavailable)
                 {
+                    EndOutage();
                     LogRecovered(Name, Stopwatch.GetElapsedTime(Interlocked.Read(ref _outageStarted)).TotalSeconds, written, Describe(reconciled));
                 }
             }
@@ -350,6 +356,42 @@ public sealed partial class RedisCacheHandler
 
         _health.Succeeded();
         return result;
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<CacheHandlerOutage> RecentOutages
+    {
+        get
+        {
+            lock (_outages)
+            {
+                return _outages.AsEnumerable().Reverse().ToArray();
+            }
+        }
+    }
+
+    private void RecordOutage(string reason)
+    {
+        lock (_outages)
+        {
+            if (_outages.Count == MaxOutagesKept)
+            {
+                _outages.RemoveAt(0);
+            }
+
+            _outages.Add(new CacheHandlerOutage(_time.GetUtcNow(), null, reason));
+        }
+    }
+
+    private void EndOutage()
+    {
+        lock (_outages)
+        {
+            if (_outages.Count > 0 && _outages[^1] is { End: null } open)
+            {
+                _outages[^1] = open with { End = _time.GetUtcNow() };
+            }
+        }
     }
 
     private static bool IsOutage(Exception exception) =>

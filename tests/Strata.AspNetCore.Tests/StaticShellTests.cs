@@ -8,7 +8,7 @@ namespace Strata.AspNetCore.Tests;
 /// <summary>The static shell: pages prerendered after start-up and served as bytes from memory while what they show is fresh.</summary>
 public sealed class StaticShellTests
 {
-    private static async Task<TestAppFactory> StartAsync()
+    internal static async Task<TestAppFactory> StartAsync()
     {
         var app = new TestAppFactory { StaticShell = true };
         _ = app.Server; // starts the host: the prerender runs after start-up

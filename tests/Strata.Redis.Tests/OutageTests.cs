@@ -96,6 +96,30 @@ public sealed class OutageTests
     }
 
     [Fact]
+    public async Task RecentOutages_RecordEachOutage_WithItsCause_AndItsEndOnceRecovered()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var cluster = await Cluster.StartAsync(redis.Configuration, instances: 1);
+        var get = Products(cluster, new Upstream());
+        ICacheHandlerHealth health = cluster.A.Remote;
+        Assert.Empty(health.RecentOutages);
+
+        await redis.KillAsync();
+        await cluster.A.InRequestAsync(() => get("p1"));
+        await Eventually.TrueAsync(() => !health.IsAvailable, "A to notice the outage");
+        var during = Assert.Single(health.RecentOutages);
+        await redis.StartAgainAsync();
+        await AllAvailableAsync(cluster);
+
+        var after = Assert.Single(health.RecentOutages);
+        Assert.Null(during.End);
+        Assert.False(string.IsNullOrEmpty(during.Reason));
+        Assert.Equal(during.Start, after.Start);
+        Assert.NotNull(after.End);
+        Assert.True(after.End >= after.Start);
+    }
+
+    [Fact]
     public async Task SlowRedis_IsTreatedAsUnavailable_AndRecoversByItself()
     {
         await using var redis = await RedisServer.StartAsync();

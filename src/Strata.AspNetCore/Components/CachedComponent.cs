@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Rendering;
 using Microsoft.Extensions.DependencyInjection;
 using Strata.AspNetCore.Http;
+using Strata.AspNetCore.Overlay;
 
 namespace Strata.AspNetCore.Components;
 
@@ -25,6 +26,7 @@ internal class CachedComponent : IComponent
     private Dictionary<string, object?>? _parameters;
     private CachedHtml? _html;
     private bool _tracked;
+    private string? _overlay;
 
     public CachedComponent(CachedComponentType type, IServiceScopeFactory scopes, StrataWebRequest? web, string? baseUri, string? uri, string? route)
     {
@@ -87,6 +89,9 @@ internal class CachedComponent : IComponent
 
         var runtime = _web?.Request.Runtime ?? CacheRuntime.Current;
         var fill = new CacheFill(_type, _parameters!, _scopes, _baseUri, _uri, _route);
+        var overlay = CacheOverlay.For(_web);
+        _overlay = null;
+        using var observe = overlay is null ? null : CacheRequest.ObserveReads((entry, outcome) => _overlay = overlay.PartStart(_type, entry, outcome));
         return runtime.RunAsync(_type.Function, ref key, fill, static f => f.RenderAsync());
     }
 
@@ -144,6 +149,11 @@ internal class CachedComponent : IComponent
         var html = _html!;
         var segments = html.Segments;
         var holes = html.Holes;
+        if (_overlay is { } overlay)
+        {
+            builder.AddMarkupContent(2, overlay);
+        }
+
         for (var i = 0; i < segments.Length; i++)
         {
             if (segments[i].Length > 0)
@@ -164,6 +174,11 @@ internal class CachedComponent : IComponent
             {
                 builder.AddContent(1, fragment);
             }
+        }
+
+        if (_overlay is not null)
+        {
+            builder.AddMarkupContent(3, CacheOverlay.PartEnd);
         }
     }
 }

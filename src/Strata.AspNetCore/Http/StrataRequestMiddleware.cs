@@ -113,6 +113,7 @@ internal sealed class StrataRequestMiddleware(
         }
         else
         {
+            await Overlay.CacheOverlay.WritePageAsync(web); // before the stale-time trailer, which the router cache reads at the very end
             await web.WriteStaleTimeTrailerAsync();
         }
 

@@ -70,6 +70,9 @@ internal sealed class StrataWebRequest(HttpContext context, CacheRequest request
 
     public void EndFill() => Interlocked.Decrement(ref _pending);
 
+    /// <summary>Whether cached components are still being filled (rendered, or read from a handler that answers later).</summary>
+    public bool IsFilling => Volatile.Read(ref _pending) > 0;
+
     /// <summary>Sets <c>x-strata-stale-time</c> and <c>Cache-Control</c> as the response starts.</summary>
     /// <remarks>
     /// Only responses that used a cache are touched: a page that used none keeps the <c>Cache-Control</c> the application
@@ -79,6 +82,11 @@ internal sealed class StrataWebRequest(HttpContext context, CacheRequest request
     {
         var response = HttpContext.Response;
         var html = response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true;
+        if (IsComponentEndpoint)
+        {
+            response.Headers[CacheStatusHeader.Name] = CacheStatusHeader.Of(this);
+        }
+
         if (Request.PathWasRevalidated || Request.RevalidatedTags.Count > 0)
         {
             var tags = string.Join(',', Request.RevalidatedTags);
@@ -148,12 +156,16 @@ internal sealed class StrataWebRequest(HttpContext context, CacheRequest request
     /// private cache, is a form post, is in draft mode, or streams parts that are still being rendered.
     /// </summary>
     public string? DynamicBecause(HttpResponse response) =>
+        DependsOnRequestBecause()
+        ?? (IsFilling || response.Headers.ContentEncoding == "identity" ? "cached parts were still being rendered (streamed) when the headers were sent" : null);
+
+    /// <summary>Why what the response shows depends on the request, or <see langword="null"/> (<see cref="DynamicBecause"/> without streaming).</summary>
+    public string? DependsOnRequestBecause() =>
         DynamicReason
         ?? (Request.UsedPrivateCache ? "it used a [UseCache(\"private\")] cache" : null)
         ?? (Request.UsedRequestData ? "it read request data (Cookies(), Headers(), SearchParams() or Connection())" : null)
         ?? (Request.Phase == CacheRequestPhase.Action ? "it answers a form post" : null)
-        ?? (Request.IsDraftMode ? "draft mode is on" : null)
-        ?? (Volatile.Read(ref _pending) > 0 || response.Headers.ContentEncoding == "identity" ? "cached parts were still being rendered (streamed) when the headers were sent" : null);
+        ?? (Request.IsDraftMode ? "draft mode is on" : null);
 
     private void MakePrivate(HttpResponse response, string reason)
     {

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
+using Strata.AspNetCore.Http;
 
 namespace Strata.AspNetCore.Shell;
 
@@ -80,6 +81,7 @@ internal sealed class ShellStore
         }
 
         headers.ETag = variant.ETag;
+        headers[CacheStatusHeader.Name] = verdict == ShellVerdict.Fresh ? CacheStatusHeader.Hit : CacheStatusHeader.Stale;
         if (Matches(request.Headers.IfNoneMatch, variant.ETag))
         {
             response.StatusCode = StatusCodes.Status304NotModified;

@@ -335,3 +335,8 @@ export const router = Object.freeze({
 });
 
 window.Strata = Object.assign(window.Strata ?? {}, { router });
+
+// In Development, StrataScripts marks this script's tag: load the cache overlay (badges on cached parts).
+if (document.querySelector('script[data-strata-overlay]')) {
+  import(new URL('strata-overlay.js', import.meta.url).href);
+}

@@ -59,6 +59,29 @@ public sealed partial class MemoryCacheHandler : ICacheHandler
     /// <summary>The tag timestamps this handler keeps.</summary>
     public TagManifest Tags => _tags;
 
+    /// <summary>
+    /// What the handler holds now, for dashboards: up to <paramref name="max"/> entries, the largest first, each with its
+    /// key, its size in bytes and the entry as a read would see it (lifetimes, tags, when it was made; a revalidate of -1 when
+    /// a tag made it stale). Entries a tag or their expire removed are left out (and removed, as a read removes them). A
+    /// snapshot; entries come and go meanwhile.
+    /// </summary>
+    /// <param name="max">The most entries returned.</param>
+    /// <returns>The entries, largest first.</returns>
+    public IReadOnlyList<(CacheKey Key, long Size, CacheEntry Entry)> GetEntries(int max = 100)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(max);
+        var held = new List<(CacheKey Key, long Size, CacheEntry Entry)>();
+        foreach (var (key, node) in _entries)
+        {
+            if (Check(node) is { } entry)
+            {
+                held.Add((key, node.Size, entry));
+            }
+        }
+
+        return held.OrderByDescending(e => e.Size).Take(max).ToArray();
+    }
+
     /// <inheritdoc />
     public ValueTask<CacheEntry?> GetAsync(CacheKey key, IReadOnlyList<string> softTags, CancellationToken cancellationToken = default)
     {

@@ -122,7 +122,7 @@ public sealed partial class CacheRuntime
     private static Result<TResult> FailSafeResult<TResult>(CacheEntry previous)
     {
         var served = new CacheEntry(previous.Value, previous.TagArray, previous.Timestamp, previous.Stale, 0, previous.Expire);
-        return new Result<TResult>(previous.Value.Read<TResult>(), served);
+        return new Result<TResult>(previous.Value.Read<TResult>(), served, CacheReadOutcome.Stale);
     }
 
     [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "Regenerating {Function} ({Key}) failed; fail-safe serves its last good value, which expired {SecondsPastExpire:0.###} s ago (FailSafeWindow is {WindowSeconds} s). The function is tried again after Strata:FailSafeRetryInterval.")]

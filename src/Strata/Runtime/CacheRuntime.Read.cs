@@ -311,7 +311,7 @@ public sealed partial class CacheRuntime
                 }
 
                 value = done.Result.Value;
-                sink.OnRead(done.Result.Entry, isPrivate: false);
+                sink.OnRead(done.Result.Entry, isPrivate: false, done.Result.Outcome);
                 return true;
             }
         }
@@ -369,8 +369,8 @@ public sealed partial class CacheRuntime
         RecordHit(function, key);
         if (sink is not null)
         {
-            sink.Dedupe.TryAdd(key, Task.FromResult(new Result<TResult>(value, entry)));
-            sink.OnRead(entry, isPrivate: false);
+            sink.Dedupe.TryAdd(key, Task.FromResult(new Result<TResult>(value, entry, CacheReadOutcome.Hit)));
+            sink.OnRead(entry, isPrivate: false, CacheReadOutcome.Hit);
         }
 
         probe = new Probe(node);
@@ -428,7 +428,7 @@ public sealed partial class CacheRuntime
             }
         }
 
-        sink?.OnRead(result.Entry, function.IsPrivate);
+        sink?.OnRead(result.Entry, function.IsPrivate, result.Outcome);
         return result.Value;
     }
 
@@ -465,7 +465,7 @@ public sealed partial class CacheRuntime
 
             if (joined is not null)
             {
-                return new Result<TResult>(joined.Value.Read<TResult>(), joined);
+                return new Result<TResult>(joined.Value.Read<TResult>(), joined, CacheReadOutcome.Miss);
             }
         }
 
@@ -527,23 +527,22 @@ public sealed partial class CacheRuntime
         if (IsFresh(entry))
         {
             RecordHit(function, key);
+            return new Result<TResult>(entry.Value.Read<TResult>(), entry, CacheReadOutcome.Hit);
         }
-        else
+
+        if (_metrics.StaleHits.Enabled)
         {
-            if (_metrics.StaleHits.Enabled)
-            {
-                _metrics.StaleHits.Add(1, StrataMetrics.Kind(function.Kind));
-            }
-
-            if (DebugCache)
-            {
-                Debug("STALE", function, key, "(serving the stale value, refreshing in the background)");
-            }
-
-            RefreshInBackground<TBody, TResult>(function, handler, key, body, seen);
+            _metrics.StaleHits.Add(1, StrataMetrics.Kind(function.Kind));
         }
 
-        return new Result<TResult>(entry.Value.Read<TResult>(), entry);
+        if (DebugCache)
+        {
+            Debug("STALE", function, key, "(serving the stale value, refreshing in the background)");
+        }
+
+        RefreshInBackground<TBody, TResult>(function, handler, key, body, seen);
+
+        return new Result<TResult>(entry.Value.Read<TResult>(), entry, CacheReadOutcome.Stale);
     }
 
     /// <summary>
@@ -565,7 +564,7 @@ public sealed partial class CacheRuntime
 
             if (await JoinAsync(function, handler, key, existing, request).ConfigureAwait(false) is { } joined)
             {
-                return new Result<TResult>(joined.Value.Read<TResult>(), joined);
+                return new Result<TResult>(joined.Value.Read<TResult>(), joined, CacheReadOutcome.Miss);
             }
 
             if (_inflight.TryUpdate(key, flight, existing))
@@ -677,7 +676,7 @@ public sealed partial class CacheRuntime
         {
             var value = await body.RunAsync(this).ConfigureAwait(false);
             var entry = scope.CreateEntry(CreateValue(function, value, handler), timestamp);
-            return new Result<TResult>(value, entry);
+            return new Result<TResult>(value, entry, CacheReadOutcome.Miss);
         }
         catch (Exception ex) when (activity is not null)
         {
@@ -854,7 +853,8 @@ public sealed partial class CacheRuntime
     [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "The \"{Kind}\" cache handler failed to store the entry of {Function} ({Key}); the value was returned but not cached.")]
     private partial void LogWriteFailed(string kind, string function, string key, Exception exception);
 
-    private readonly record struct Result<TResult>(TResult Value, CacheEntry Entry);
+    /// <summary>What a read returns: the value, the entry it came from, and how the read was answered.</summary>
+    private readonly record struct Result<TResult>(TResult Value, CacheEntry Entry, CacheReadOutcome Outcome);
 
     /// <summary>The front-table key of calls that have none.</summary>
     private readonly struct NoFront;

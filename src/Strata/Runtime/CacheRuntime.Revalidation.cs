@@ -4,6 +4,11 @@ namespace Strata;
 
 public sealed partial class CacheRuntime
 {
+    /// <summary>How many tag changes <see cref="RecentInvalidations"/> keeps.</summary>
+    public const int MaxRecentInvalidations = 50;
+
+    private readonly Queue<TagInvalidation> _recentInvalidations = new();
+
     /// <summary>
     /// <c>RevalidateTag(tag, profile)</c>: entries with the tag become stale now (the next read serves them once and
     /// refreshes them in the background) and expire after the profile's <c>expire</c>. Allowed in endpoints, server
@@ -27,7 +32,7 @@ public sealed partial class CacheRuntime
             throw new ArgumentException(ErrorMessages.InvalidRevalidateProfile(profile), nameof(profile));
         }
 
-        return UpdateTagsCoreAsync([tag], new TagDurations(resolved.Expire), resolved.Expire == 0, cancellationToken);
+        return UpdateTagsCoreAsync([tag], new TagDurations(resolved.Expire), resolved.Expire == 0, $"RevalidateTag({profile})", cancellationToken);
     }
 
     /// <summary><c>RevalidateTag(tag, { expire })</c>: like the named-profile form, with explicit durations.</summary>
@@ -41,7 +46,7 @@ public sealed partial class CacheRuntime
         ArgumentNullException.ThrowIfNull(profile);
         GuardRevalidation($"RevalidateTag {tag}");
         var normalized = CacheLifeValidation.Normalize(profile, "");
-        return UpdateTagsCoreAsync([tag], new TagDurations(normalized.Expire), normalized.Expire == 0, cancellationToken);
+        return UpdateTagsCoreAsync([tag], new TagDurations(normalized.Expire), normalized.Expire == 0, "RevalidateTag(profile)", cancellationToken);
     }
 
     /// <summary>
@@ -57,7 +62,7 @@ public sealed partial class CacheRuntime
     {
         GuardRevalidation($"RevalidateTag {tag}");
         LogRevalidateTagWithoutProfile(ErrorMessages.RevalidateTagWithoutProfile);
-        return UpdateTagsCoreAsync([tag], null, immediate: true, cancellationToken);
+        return UpdateTagsCoreAsync([tag], null, immediate: true, "RevalidateTag", cancellationToken);
     }
 
     /// <summary>
@@ -81,7 +86,7 @@ public sealed partial class CacheRuntime
             throw new InvalidOperationException(ErrorMessages.UpdateTagOutsideAction);
         }
 
-        return UpdateTagsCoreAsync([tag], null, immediate: true, cancellationToken);
+        return UpdateTagsCoreAsync([tag], null, immediate: true, "UpdateTag", cancellationToken);
     }
 
     /// <summary>
@@ -117,7 +122,7 @@ public sealed partial class CacheRuntime
         }
 
         var tags = ImplicitTags.ForRevalidatePath(path, type);
-        return UpdateTagsCoreAsync(tags, null, immediate: true, cancellationToken);
+        return UpdateTagsCoreAsync(tags, null, immediate: true, "RevalidatePath", cancellationToken);
     }
 
     /// <summary>
@@ -167,9 +172,10 @@ public sealed partial class CacheRuntime
     /// <c>expire</c> 0): then the page is rendered again after the action (Next.js's <c>pathWasRevalidated</c>). Otherwise
     /// (stale-while-revalidate) it is not, so a form post's response shows what was rendered before the handler ran.
     /// </param>
+    /// <param name="source">The function called, for <see cref="RecentInvalidations"/>.</param>
     /// <param name="cancellationToken">Cancels the update.</param>
     /// <returns>A task that completes when every handler has recorded the change.</returns>
-    private Task UpdateTagsCoreAsync(IReadOnlyList<string> tags, TagDurations? durations, bool immediate, CancellationToken cancellationToken)
+    private Task UpdateTagsCoreAsync(IReadOnlyList<string> tags, TagDurations? durations, bool immediate, string source, CancellationToken cancellationToken)
     {
         foreach (var tag in tags)
         {
@@ -177,6 +183,7 @@ public sealed partial class CacheRuntime
         }
 
         var request = AmbientContext.Current?.Request;
+        RecordInvalidation(new TagInvalidation(tags, TimeProvider.GetUtcNow(), source, immediate, request));
         if (request is not null)
         {
             request.RecordRevalidated(tags, _clock.StampMs); // later reads in this request skip entries with the tags (Next.js)
@@ -196,6 +203,31 @@ public sealed partial class CacheRuntime
 
         request?.Track(task);
         return task;
+    }
+
+    /// <summary>The last <see cref="MaxRecentInvalidations"/> tag changes this runtime made, the latest first (for dashboards).</summary>
+    public IReadOnlyList<TagInvalidation> RecentInvalidations
+    {
+        get
+        {
+            lock (_recentInvalidations)
+            {
+                return _recentInvalidations.Reverse().ToArray();
+            }
+        }
+    }
+
+    private void RecordInvalidation(TagInvalidation invalidation)
+    {
+        lock (_recentInvalidations)
+        {
+            if (_recentInvalidations.Count == MaxRecentInvalidations)
+            {
+                _recentInvalidations.Dequeue();
+            }
+
+            _recentInvalidations.Enqueue(invalidation);
+        }
     }
 
     private static async Task ThenAsync(Task update, Func<IReadOnlyList<string>, Task> revalidated, IReadOnlyList<string> tags)

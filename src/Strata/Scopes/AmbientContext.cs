@@ -57,6 +57,6 @@ internal interface IReadSink
     /// <summary><see cref="Dedupe"/> if it was made.</summary>
     System.Collections.Concurrent.ConcurrentDictionary<CacheKey, object>? DedupeIfAny { get; }
 
-    /// <summary>An entry was read.</summary>
-    void OnRead(CacheEntry entry, bool isPrivate);
+    /// <summary>An entry was read, and how the read was answered.</summary>
+    void OnRead(CacheEntry entry, bool isPrivate, CacheReadOutcome outcome);
 }

@@ -23,6 +23,8 @@ public enum CacheRequestPhase
 /// </summary>
 public sealed class CacheRequest : IDisposable, IReadSink
 {
+    private static readonly AsyncLocal<Action<CacheEntry, CacheReadOutcome>?> s_observer = new();
+    private static volatile bool s_observed;
     private readonly object _gate = new();
     private readonly AmbientRestore _restore;
     private readonly ConcurrentDictionary<string, Task> _refreshedKinds = new(StringComparer.Ordinal);
@@ -37,6 +39,7 @@ public sealed class CacheRequest : IDisposable, IReadSink
     private double? _revalidate;
     private double? _expire;
     private (long Oldest, long StaleAt, long ExpireAt)? _entries;
+    private CacheReadOutcome? _outcome;
 
     internal CacheRequest(CacheRuntime runtime, IRequestData? data, CacheRequestPhase phase, string? route, IReadOnlyList<string>? implicitTags, AmbientContext? previous)
     {
@@ -139,6 +142,23 @@ public sealed class CacheRequest : IDisposable, IReadSink
         }
     }
 
+    /// <summary>
+    /// How the caches this request read were answered, taken together: <see cref="CacheReadOutcome.Stale"/> when one served a
+    /// stale (or fail-safe) value, otherwise <see cref="CacheReadOutcome.Miss"/> when one ran its function (or waited for a
+    /// run), otherwise <see cref="CacheReadOutcome.Hit"/>; <see langword="null"/> when it read none. Reads inside cached
+    /// functions count only through the function that read them (a hit of the outer function is a hit).
+    /// </summary>
+    public CacheReadOutcome? Outcome
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _outcome;
+            }
+        }
+    }
+
     /// <summary>Whether the request read a cache directly.</summary>
     public bool UsedCache { get; private set; }
 
@@ -207,16 +227,35 @@ public sealed class CacheRequest : IDisposable, IReadSink
         return pending.Length == 0 ? Task.CompletedTask : Task.WhenAll(pending);
     }
 
+    /// <summary>
+    /// For development tools (the overlay of the web layer): reads started in this asynchronous flow until the returned scope
+    /// is disposed, and recorded by a request, are reported to <paramref name="observer"/> with the entry read and how the read
+    /// was answered. Start the read (call the cached function) inside the scope; the report comes when the read ends, which may
+    /// be after the scope was disposed. Reads inside a cached function are not reported: they count through that function.
+    /// Costs nothing while no observer was ever registered.
+    /// </summary>
+    /// <param name="observer">Called once per recorded read, on the thread that ends it.</param>
+    /// <returns>Disposing it stops reporting reads started afterwards.</returns>
+    public static IDisposable ObserveReads(Action<CacheEntry, CacheReadOutcome> observer)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        s_observed = true;
+        var previous = s_observer.Value;
+        s_observer.Value = observer;
+        return new ObserverRestore(previous);
+    }
+
     /// <summary>Ends the request scope: the ambient context returns to what it was before <see cref="CacheRuntime.BeginRequest"/>.</summary>
     public void Dispose() => _restore.Dispose();
 
-    void IReadSink.OnRead(CacheEntry entry, bool isPrivate) => Record(entry, isPrivate);
+    void IReadSink.OnRead(CacheEntry entry, bool isPrivate, CacheReadOutcome outcome) => Record(entry, isPrivate, outcome);
 
-    internal void Record(CacheEntry entry, bool isPrivate)
+    internal void Record(CacheEntry entry, bool isPrivate, CacheReadOutcome outcome = CacheReadOutcome.Hit)
     {
         lock (_gate)
         {
             UsedCache = true;
+            _outcome = Worse(_outcome, outcome);
             UsedPrivateCache |= isPrivate;
             _stale = Math.Min(_stale ?? double.MaxValue, entry.Stale);
             _revalidate = Math.Min(_revalidate ?? double.MaxValue, Math.Max(entry.Revalidate, 0));
@@ -229,9 +268,21 @@ public sealed class CacheRequest : IDisposable, IReadSink
                 _tags.Add(tag);
             }
         }
+
+        if (s_observed && s_observer.Value is { } observer)
+        {
+            observer(entry, outcome);
+        }
     }
 
     internal void MarkRequestData() => UsedRequestData = true;
+
+    /// <summary>Of two outcomes, the one the page's verdict shows: stale before miss before hit (a stale part means the page shows old data).</summary>
+    private static CacheReadOutcome Worse(CacheReadOutcome? seen, CacheReadOutcome outcome) =>
+        seen is not { } before ? outcome
+        : before == CacheReadOutcome.Stale || outcome == CacheReadOutcome.Stale ? CacheReadOutcome.Stale
+        : before == CacheReadOutcome.Miss || outcome == CacheReadOutcome.Miss ? CacheReadOutcome.Miss
+        : CacheReadOutcome.Hit;
 
     internal void Track(Task task)
     {
@@ -325,5 +376,10 @@ public sealed class CacheRequest : IDisposable, IReadSink
     {
         var expiration = await handler.GetExpirationAsync(tags).ConfigureAwait(false);
         return expiration == long.MaxValue ? 0 : expiration; // "Infinity": the handler checks soft tags in get itself
+    }
+
+    private sealed class ObserverRestore(Action<CacheEntry, CacheReadOutcome>? previous) : IDisposable
+    {
+        public void Dispose() => s_observer.Value = previous;
     }
 }

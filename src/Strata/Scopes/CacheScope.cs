@@ -67,7 +67,7 @@ internal sealed class CacheScope : IReadSink
     }
 
     /// <inheritdoc />
-    public void OnRead(CacheEntry entry, bool isPrivate) => Propagate(entry);
+    public void OnRead(CacheEntry entry, bool isPrivate, CacheReadOutcome outcome) => Propagate(entry);
 
     /// <summary>A nested cache was read: union its tags, and lower each lifetime to the nested one.</summary>
     public void Propagate(CacheEntry entry)

@@ -95,6 +95,15 @@ public sealed class Browser(HttpClient client)
     /// <summary>Submits the form of a page as a browser would: its hidden fields (handler name, antiforgery token) plus <paramref name="fields"/>.</summary>
     public async Task<string> SubmitForm(string url, params (string Name, string Value)[] fields)
     {
+        using var response = await Submit(url, fields);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"POST {url} -> {(int)response.StatusCode}\n{body}");
+        return body;
+    }
+
+    /// <summary>The response to <see cref="SubmitForm"/>'s post.</summary>
+    public async Task<HttpResponseMessage> Submit(string url, params (string Name, string Value)[] fields)
+    {
         var page = await Get(url);
         var values = new List<KeyValuePair<string, string>>();
         foreach (Match input in Regex.Matches(page, "<input[^>]*type=\"hidden\"[^>]*>"))
@@ -105,9 +114,6 @@ public sealed class Browser(HttpClient client)
         }
 
         values.AddRange(fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value)));
-        using var response = await Client.PostAsync(url, new FormUrlEncodedContent(values));
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"POST {url} -> {(int)response.StatusCode}\n{body}");
-        return body;
+        return await Client.PostAsync(url, new FormUrlEncodedContent(values));
     }
 }

@@ -19,6 +19,7 @@ builder.Services.AddAuthorization();
 
 var app = builder.Build();
 app.UseAuthentication();
+app.UseAuthorization(); // after UseAuthentication: the dashboard's policy sees the user
 app.UseStrata();
 app.UseAntiforgery();
 var razor = app.MapRazorComponents<App>();
@@ -28,6 +29,7 @@ if (interactive)
 }
 
 TestEndpoints.Map(app);
+app.MapStrataDashboard("/_strata").RequireAuthorization(policy => policy.RequireRole("admin"));
 app.Run();
 
 /// <summary>The test app's entry point (for WebApplicationFactory).</summary>
