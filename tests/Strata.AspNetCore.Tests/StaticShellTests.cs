@@ -191,7 +191,7 @@ public sealed class StaticShellTests
     [Theory]
     [InlineData("/cookie-page", "CookiePage read Cookies()")]
     [InlineData("/context-page", "ContextReader reads the HttpContext (the cascading parameter 'Context')")]
-    [InlineData("/early-hole", "EarlyCookieHole read Cookies()")] // before its first await: what it renders then is the shell's
+    [InlineData("/connection-page", "ConnectionPage read Connection()")]
     public async Task RequestDataOutsideAStreamingBoundary_IsAnErrorAtPrerender_NamingTheComponentAndTheFix(string path, string reader)
     {
         using var app = await StartAsync();
@@ -199,7 +199,7 @@ public sealed class StaticShellTests
         Assert.False(app.Services.GetRequiredService<ShellStore>().TryGet(path, out _));
         var error = Assert.Single(app.Logs.Warnings, w => w.StartsWith($"Route {path}: ", StringComparison.Ordinal));
         Assert.StartsWith($"Route {path}: {reader} outside a streaming boundary while the page was prerendered", error, StringComparison.Ordinal);
-        Assert.Contains("Read request data in a [StreamRendering] component, after its first await", error, StringComparison.Ordinal);
+        Assert.Contains("Read request data in a [StreamRendering] component (or a component it renders)", error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -278,6 +278,23 @@ public sealed class StaticShellTests
     }
 
     [Fact]
+    public async Task HoleThatReadsCookiesBeforeItsFirstAwait_IsSentAtOnceAfterTheShell_WhenItDiffersForTheVisitor()
+    {
+        using var app = await StartAsync();
+        Assert.True(app.Services.GetRequiredService<ShellStore>().TryGet("/early-hole", out var shell));
+        var shellText = Encoding.UTF8.GetString(shell.Document.Body);
+
+        var (_, dark) = await Get(app.CreateClient(), "/early-hole", m => m.Headers.Add("Cookie", "theme=dark"));
+        var (_, none) = await Get(app.CreateClient(), "/early-hole");
+
+        Assert.Equal("none", Html.Text(shellText, "early")); // the prerender had no visitor
+        Assert.StartsWith(shellText, dark, StringComparison.Ordinal);
+        Assert.Matches("^<blazor-ssr><template blazor-component-id=\"\\d+\"><p id=\"early\">dark</p></template>", dark[shellText.Length..]);
+        Assert.Equal(2, CountOf(dark[shellText.Length..], "<template")); // the visitor's first content, then Blazor's update after the await
+        Assert.Equal(1, CountOf(none[shellText.Length..], "<template")); // the same as the shell's: only Blazor's update
+    }
+
+    [Fact]
     public async Task StreamRenderingPage_IsAShellWithItsFallback()
     {
         using var app = await StartAsync();
@@ -286,6 +303,8 @@ public sealed class StaticShellTests
         Assert.Contains("id=\"fallback\"", Encoding.UTF8.GetString(shell.Document.Body), StringComparison.Ordinal);
         Assert.Contains(app.Logs.Messages, m => m.StartsWith("Static shell of /stream: ", StringComparison.Ordinal) && m.Contains("1 streamed part(s)", StringComparison.Ordinal));
     }
+
+    private static int CountOf(string text, string value) => text.Split(value).Length - 1;
 
     private static async Task<string> ReadAtLeast(Stream body, int bytes)
     {

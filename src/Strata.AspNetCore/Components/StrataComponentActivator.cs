@@ -52,15 +52,11 @@ internal sealed class StrataComponentActivator(IServiceProvider services, ICompo
 
         if (capture is not null)
         {
-            if (info.RequestDataReason is { } read)
-            {
-                capture.Add(component, $"{info.Name} {read}", readsRequest: true);
-            }
-
-            if (info.UncachedWorkReason is { } work)
-            {
-                capture.Add(component, $"{info.Name} {work}", readsRequest: false);
-            }
+            web!.Request.RequestDataRead ??= capture.ReadRequestData;
+            capture.Created(
+                component, componentType,
+                info.RequestDataReason is { } read ? $"{info.Name} {read}" : null,
+                info.UncachedWorkReason is { } work ? $"{info.Name} {work}" : null);
         }
 
         return component;

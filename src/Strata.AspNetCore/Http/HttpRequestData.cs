@@ -23,37 +23,15 @@ internal sealed class HttpRequestData(HttpContext context) : IRequestData
     private bool? _draftMode;
     private Dictionary<string, string?>? _written;
 
-    public IReadOnlyDictionary<string, string> Cookies
-    {
-        get
-        {
-            Noted("Cookies()");
-            return _written is null ? new CookieView(context.Request.Cookies) : Merged(context.Request.Cookies, _written);
-        }
-    }
+    public IReadOnlyDictionary<string, string> Cookies => _written is null
+        ? new CookieView(context.Request.Cookies)
+        : Merged(context.Request.Cookies, _written);
 
-    public IReadOnlyDictionary<string, StringValues> Headers
-    {
-        get
-        {
-            Noted("Headers()");
-            return new StringValuesView(context.Request.Headers);
-        }
-    }
+    public IReadOnlyDictionary<string, StringValues> Headers => new StringValuesView(context.Request.Headers);
 
-    public IReadOnlyDictionary<string, StringValues> SearchParams
-    {
-        get
-        {
-            Noted("SearchParams()");
-            return new StringValuesView(context.Request.Query);
-        }
-    }
+    public IReadOnlyDictionary<string, StringValues> SearchParams => new StringValuesView(context.Request.Query);
 
     public bool IsDraftMode => _draftMode ??= ReadDraftMode();
-
-    /// <summary>While prerendering, notes which component read request data (the shell capture judges where it was).</summary>
-    private void Noted(string api) => Shell.ShellCapture.Of(context)?.ReadRequestData(api);
 
     public void SetDraftMode(bool enabled)
     {

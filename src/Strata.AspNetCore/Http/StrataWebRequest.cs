@@ -145,16 +145,16 @@ internal sealed class StrataWebRequest(HttpContext context, CacheRequest request
 
     /// <summary>
     /// Why the response depends on the request, or <see langword="null"/> when it does not: it read request data, used a
-    /// private cache, is a form post, is in draft mode, or streams parts that are still being rendered (unless
-    /// <paramref name="streamedPartsAllowed"/>: a static shell with holes, whose streamed parts are rendered per request).
+    /// private cache, is a form post, is in draft mode, or streams parts that are still being rendered. For a static shell
+    /// (<paramref name="shell"/>), the prerender judges request data and streamed parts itself, by where they are.
     /// </summary>
-    public string? DynamicBecause(HttpResponse response, bool streamedPartsAllowed = false) =>
+    public string? DynamicBecause(HttpResponse response, bool shell = false) =>
         DynamicReason
         ?? (Request.UsedPrivateCache ? "it used a [UseCache(\"private\")] cache" : null)
-        ?? (Request.UsedRequestData ? "it read request data (Cookies(), Headers(), SearchParams() or Connection())" : null)
+        ?? (!shell && Request.UsedRequestData ? "it read request data (Cookies(), Headers(), SearchParams() or Connection())" : null)
         ?? (Request.Phase == CacheRequestPhase.Action ? "it answers a form post" : null)
         ?? (Request.IsDraftMode ? "draft mode is on" : null)
-        ?? (!streamedPartsAllowed && (Volatile.Read(ref _pending) > 0 || response.Headers.ContentEncoding == "identity") ? "cached parts were still being rendered (streamed) when the headers were sent" : null);
+        ?? (!shell && (Volatile.Read(ref _pending) > 0 || response.Headers.ContentEncoding == "identity") ? "cached parts were still being rendered (streamed) when the headers were sent" : null);
 
     private void MakePrivate(HttpResponse response, string reason)
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
+using System.Runtime.InteropServices;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Rendering;
 using Microsoft.AspNetCore.Components.RenderTree;
@@ -9,13 +10,14 @@ using Strata.AspNetCore.Components;
 namespace Strata.AspNetCore.Shell;
 
 /// <summary>
-/// What a prerender notes about the components of a page until its shell is cut (the first bytes Blazor flushes, before
-/// any streamed part): the components that read request data the engine cannot see, or that may read data no cache tracks,
-/// and the first component that read <c>Cookies()</c>, <c>Headers()</c> or <c>SearchParams()</c>. Whether they matter
-/// depends on where they are: inside a streaming boundary (a <c>[StreamRendering]</c> component and what it renders) they
-/// are rendered again for every request, so the shell may hold them; outside one they would be frozen into it. That is
-/// known only once they are in the render tree, so they are judged when the shell is cut (<see cref="Cut"/>); a component
-/// first rendered after the cut is in a streamed part. Stored in <see cref="HttpContext.Features"/> of a prerender.
+/// What a prerender notes about the components of a page until its shell is cut (the first part Blazor writes, before any
+/// streamed part): the components that read request data the engine cannot see, or that may read data no cache tracks,
+/// and the components whose code read <c>Cookies()</c>, <c>Headers()</c>, <c>SearchParams()</c> or called
+/// <c>Connection()</c> (found on the stack). Whether they matter depends on where they are: inside a streaming boundary (a
+/// <c>[StreamRendering]</c> component and what it renders) they are rendered again for every request, and what differs
+/// from the shell is sent with it, so the shell may hold them; outside one they would be frozen into it. That is known only
+/// once they are in the render tree, so they are judged when the shell is cut (<see cref="Cut"/>); a component first
+/// rendered after the cut is in a streamed part. Stored in <see cref="HttpContext.Features"/> of a prerender.
 /// </summary>
 #pragma warning disable BL0006 // the renderer is asked only where a component is (its parent chain), through ComponentState's public members
 internal sealed class ShellCapture(Renderer? renderer)
@@ -25,32 +27,44 @@ internal sealed class ShellCapture(Renderer? renderer)
 
     private readonly Lock _gate = new();
     private readonly List<Suspect> _suspects = [];
+    private readonly Dictionary<Type, List<IComponent>> _components = [];
+    private readonly List<(Type? Reader, string Api)> _reads = [];
     private bool _cut;
-    private string? _requestDataReader;
 
     public static ShellCapture? Of(HttpContext context) => context.Features.Get<ShellCapture>();
 
-    /// <summary>Notes a component that reads request data (<paramref name="readsRequest"/>) or may read uncached data.</summary>
-    public void Add(IComponent component, string reason, bool readsRequest)
+    /// <summary>Notes a component created for the page, and why it may read request data (<paramref name="requestDataReason"/>) or uncached data (<paramref name="uncachedWorkReason"/>), if so.</summary>
+    public void Created(IComponent component, Type type, string? requestDataReason, string? uncachedWorkReason)
     {
         lock (_gate)
         {
-            if (!_cut)
+            if (_cut)
             {
-                _suspects.Add(new Suspect(component, reason, readsRequest));
+                return;
+            }
+
+            (CollectionsMarshal.GetValueRefOrAddDefault(_components, type, out _) ??= []).Add(component);
+            if (requestDataReason is not null)
+            {
+                _suspects.Add(new Suspect(component, requestDataReason, ReadsRequest: true));
+            }
+
+            if (uncachedWorkReason is not null)
+            {
+                _suspects.Add(new Suspect(component, uncachedWorkReason, ReadsRequest: false));
             }
         }
     }
 
     /// <summary>
-    /// Notes that <paramref name="api"/> was read, naming the component whose code read it (from the stack: a prerender is
-    /// rare, so the cost does not matter). Reads after the cut are in streamed parts and are not noted.
+    /// Notes that <paramref name="api"/> was read and which component's code read it (from the stack: a prerender is rare,
+    /// so the cost does not matter). Reads after the cut are in streamed parts and are not noted.
     /// </summary>
     public void ReadRequestData(string api)
     {
         lock (_gate)
         {
-            if (_cut || _requestDataReader is not null)
+            if (_cut)
             {
                 return;
             }
@@ -59,13 +73,17 @@ internal sealed class ShellCapture(Renderer? renderer)
         var reader = ReaderOnStack();
         lock (_gate)
         {
-            _requestDataReader ??= reader is null ? $"{api} was read" : $"{reader} read {api}";
+            if (!_cut)
+            {
+                _reads.Add((reader, api));
+            }
         }
     }
 
     /// <summary>
-    /// The shell is cut: components noted so far that are inside a streaming boundary no longer count, and nothing after
-    /// this is noted. Call it on the renderer's dispatcher (while Blazor flushes), where the render tree is stable.
+    /// The shell is cut: components noted so far that are inside a streaming boundary no longer count, nor do reads by
+    /// components all of whose instances are inside one; nothing after this is noted. Call it on the renderer's dispatcher
+    /// (while Blazor writes), where the render tree is stable.
     /// </summary>
     public void Cut()
     {
@@ -73,6 +91,7 @@ internal sealed class ShellCapture(Renderer? renderer)
         {
             _cut = true;
             _suspects.RemoveAll(s => InsideStreamingBoundary(s.Component));
+            _reads.RemoveAll(r => r.Reader is not null && _components.TryGetValue(r.Reader, out var instances) && instances.TrueForAll(InsideStreamingBoundary));
         }
     }
 
@@ -83,7 +102,8 @@ internal sealed class ShellCapture(Renderer? renderer)
         {
             lock (_gate)
             {
-                return _suspects.FirstOrDefault(s => s.ReadsRequest)?.Reason ?? _requestDataReader;
+                return _suspects.FirstOrDefault(s => s.ReadsRequest)?.Reason
+                    ?? _reads.Select(r => r.Reader is null ? $"{r.Api} was read" : $"{ComponentTypeInfo.ReadableName(r.Reader)} read {r.Api}").FirstOrDefault();
             }
         }
     }
@@ -133,7 +153,7 @@ internal sealed class ShellCapture(Renderer? renderer)
     }
 
     /// <summary>The first application component on the stack (a lifecycle method, or its async state machine), or <see langword="null"/>.</summary>
-    private static string? ReaderOnStack()
+    private static Type? ReaderOnStack()
     {
         foreach (var frame in new StackTrace(2, fNeedFileInfo: false).GetFrames())
         {
@@ -142,7 +162,7 @@ internal sealed class ShellCapture(Renderer? renderer)
                 if (typeof(IComponent).IsAssignableFrom(type) && type.Assembly != typeof(ShellCapture).Assembly &&
                     type.Assembly.GetName().Name?.StartsWith("Microsoft.AspNetCore.", StringComparison.Ordinal) != true)
                 {
-                    return ComponentTypeInfo.ReadableName(type);
+                    return type;
                 }
             }
         }

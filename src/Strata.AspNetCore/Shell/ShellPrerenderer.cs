@@ -323,11 +323,11 @@ internal sealed partial class ShellPrerenderer : IHostedService
             web.ApplyHeaders(); // as a request's response starts: before the first streamed part
         }
 
-        var readsRequest = capture.RequestDataReason ?? (request.UsedRequestData ? "request data (Cookies(), Headers(), SearchParams() or Connection()) was read" : null);
+        var readsRequest = capture.RequestDataReason; // every read is noted there (CacheRequest.RequestDataRead), with its reader
         var reason = readsRequest
             ?? (response.StatusCode != StatusCodes.Status200OK ? $"it answered {response.StatusCode}"
             : response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) != true ? "it is not HTML"
-            : web.DynamicBecause(response, streamedPartsAllowed: streamed) ?? capture.UncachedWorkReason ?? web.NotStaticReason);
+            : web.DynamicBecause(response, shell: true) ?? capture.UncachedWorkReason ?? web.NotStaticReason);
         var headers = response.Headers.Where(h => !RequestOnlyHeaders.Contains(h.Key)).ToArray();
         var tags = request.Tags.Concat(request.ImplicitTags).Distinct(StringComparer.Ordinal).ToArray();
         return new Rendered(streamed ? [] : body.ToArray(), headers, tags, reason, readsRequest is not null)
@@ -353,8 +353,8 @@ internal sealed partial class ShellPrerenderer : IHostedService
         EventId = 44, Level = LogLevel.Error,
         Message = "Route {Path}: {Reason} outside a streaming boundary while the page was prerendered (Next.js: \"Uncached data was accessed outside of <Suspense>\"). " +
             "What it shows would be frozen into the static shell for every visitor, so the page is rendered on every request instead. " +
-            "Read request data in a [StreamRendering] component, after its first await: the shell then holds what the component renders before it, " +
-            "and the rest is streamed in for each request. See docs/web/static-shell.md#request-data-outside-a-streaming-boundary.")]
+            "Read request data in a [StreamRendering] component (or a component it renders): the shell then holds what that component renders before its first await, " +
+            "and what it renders for each visitor is streamed in. See docs/web/static-shell.md#request-data-outside-a-streaming-boundary.")]
     private partial void LogRequestDataOutsideBoundary(string path, string reason);
 
     [LoggerMessage(EventId = 41, Level = LogLevel.Information, Message = "No static shell for {Path}: {Reason}. It is rendered on every request.")]

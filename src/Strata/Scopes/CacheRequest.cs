@@ -145,6 +145,13 @@ public sealed class CacheRequest : IDisposable, IReadSink
     /// <summary>Whether the request read request data (cookies, headers, search params) or called <c>Connection()</c> outside caches: its response is dynamic.</summary>
     public bool UsedRequestData { get; private set; }
 
+    /// <summary>
+    /// Called, with the function's name (<c>"Cookies()"</c>, <c>"Headers()"</c>, <c>"SearchParams()"</c>,
+    /// <c>"Connection()"</c>), each time request data is read outside caches, on the reader's thread. The web layer uses it
+    /// while prerendering to tell which component read it. <see langword="null"/> by default.
+    /// </summary>
+    public Action<string>? RequestDataRead { get; set; }
+
     /// <summary>Whether a private cache was used: part of the response is per user.</summary>
     public bool UsedPrivateCache { get; private set; }
 
@@ -231,7 +238,11 @@ public sealed class CacheRequest : IDisposable, IReadSink
         }
     }
 
-    internal void MarkRequestData() => UsedRequestData = true;
+    internal void MarkRequestData(string api)
+    {
+        UsedRequestData = true;
+        RequestDataRead?.Invoke(api);
+    }
 
     internal void Track(Task task)
     {
