@@ -295,6 +295,22 @@ public sealed class StaticShellTests
     }
 
     [Fact]
+    public async Task RequestDataInsideAStreamingPage_ThatDidNotStream_IsAHoleRenderedForEachVisitor()
+    {
+        using var app = await StartAsync();
+        Assert.True(app.Services.GetRequiredService<ShellStore>().TryGet("/nested-hole", out var shell));
+        var shellText = Encoding.UTF8.GetString(shell.Document.Body);
+
+        var (response, dark) = await Get(app.CreateClient(), "/nested-hole", m => m.Headers.Add("Cookie", "theme=dark"));
+
+        Assert.Equal("none", Html.Text(shellText, "nested")); // the whole page, as a visitor without cookies gets it
+        Assert.StartsWith(shellText, dark, StringComparison.Ordinal);
+        Assert.Contains("<p id=\"nested\">dark</p>", dark[shellText.Length..], StringComparison.Ordinal); // a frame for the page's boundary
+        Assert.Equal(StrataWebRequest.PrivateCacheControl, Html.CacheControl(response));
+        Assert.Equal(1, app.Probe.Count("ShellPart"));
+    }
+
+    [Fact]
     public async Task StreamRenderingPage_IsAShellWithItsFallback()
     {
         using var app = await StartAsync();

@@ -81,19 +81,27 @@ internal sealed class ShellCapture(Renderer? renderer)
     }
 
     /// <summary>
-    /// The shell is cut: components noted so far that are inside a streaming boundary no longer count, nor do reads by
-    /// components all of whose instances are inside one; nothing after this is noted. Call it on the renderer's dispatcher
-    /// (while Blazor writes), where the render tree is stable.
+    /// The shell is cut (at the first part Blazor writes, or at the end of a page that did not stream): components noted so
+    /// far that are inside a streaming boundary no longer count, nor do reads by components all of whose instances are
+    /// inside one; nothing after this is noted. Call it where the render tree is stable (on the renderer's dispatcher while
+    /// Blazor writes, or once the render ended).
     /// </summary>
     public void Cut()
     {
         lock (_gate)
         {
             _cut = true;
-            _suspects.RemoveAll(s => InsideStreamingBoundary(s.Component));
-            _reads.RemoveAll(r => r.Reader is not null && _components.TryGetValue(r.Reader, out var instances) && instances.TrueForAll(InsideStreamingBoundary));
+            var inside = _suspects.RemoveAll(s => InsideStreamingBoundary(s.Component)) +
+                _reads.RemoveAll(r => r.Reader is not null && _components.TryGetValue(r.Reader, out var instances) && instances.TrueForAll(InsideStreamingBoundary));
+            HasRequestTimeParts = inside > 0;
         }
     }
+
+    /// <summary>
+    /// Whether, at the cut, something inside a streaming boundary read request data or may show uncached data: the page must
+    /// be rendered for each request even if nothing of it was still streaming when the prerender wrote it.
+    /// </summary>
+    public bool HasRequestTimeParts { get; private set; }
 
     /// <summary>Why the page reads request data outside a streaming boundary (the prerender error), or <see langword="null"/>.</summary>
     public string? RequestDataReason

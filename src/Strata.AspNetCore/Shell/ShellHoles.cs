@@ -25,7 +25,7 @@ internal sealed class ShellHoles
 
     public Boundary[] Boundaries { get; }
 
-    /// <summary>Where, in the shell's bytes, the enhanced-navigation framing comment is (-1 in a document), and its length.</summary>
+    /// <summary>Where, in the shell's bytes, the enhanced-navigation framing comment is (-1 in a document), and its length (0: none yet, the response's goes there).</summary>
     public int FramingAt { get; }
 
     public int FramingLength { get; }
@@ -37,9 +37,10 @@ internal sealed class ShellHoles
         var length = 0;
         if (framing is not null)
         {
+            // A page that did not stream has no framing comment: the response's goes after the whole page.
             var comment = Encoding.UTF8.GetBytes(FramingComment(framing));
             at = body.AsSpan().LastIndexOf(comment);
-            length = at < 0 ? 0 : comment.Length;
+            (at, length) = at < 0 ? (body.Length, 0) : (at, comment.Length);
         }
 
         var (outside, boundaries) = Split(Encoding.UTF8.GetString(body), framing);

@@ -317,9 +317,9 @@ internal sealed partial class ShellPrerenderer : IHostedService
         }
 
         var request = web.Request;
+        capture.Cut();
         if (streamed)
         {
-            capture.Cut();
             web.ApplyHeaders(); // as a request's response starts: before the first streamed part
         }
 
@@ -328,12 +328,22 @@ internal sealed partial class ShellPrerenderer : IHostedService
             ?? (response.StatusCode != StatusCodes.Status200OK ? $"it answered {response.StatusCode}"
             : response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) != true ? "it is not HTML"
             : web.DynamicBecause(response, shell: true) ?? capture.UncachedWorkReason ?? web.NotStaticReason);
+        if (!streamed && reason is null && capture.HasRequestTimeParts)
+        {
+            // Nothing was still loading, but a streaming boundary shows request data: a shell with holes all the same,
+            // whose first part is the whole page. Its response depends on the visitor.
+            response.Headers.CacheControl = StrataWebRequest.PrivateCacheControl;
+        }
+
         var headers = response.Headers.Where(h => !RequestOnlyHeaders.Contains(h.Key)).ToArray();
         var tags = request.Tags.Concat(request.ImplicitTags).Distinct(StringComparer.Ordinal).ToArray();
-        return new Rendered(streamed ? [] : body.ToArray(), headers, tags, reason, readsRequest is not null)
+        var framing = response.Headers[FramingHeader].ToString() is { Length: > 0 } id ? id : null;
+        var bytes = streamed ? [] : body.ToArray();
+        return new Rendered(bytes, headers, tags, reason, readsRequest is not null)
         {
             Entries = request.Entries,
-            Framing = response.Headers[FramingHeader].ToString() is { Length: > 0 } framing ? framing : null,
+            Framing = framing,
+            Holes = !streamed && reason is null && capture.HasRequestTimeParts ? ShellHoles.Of(bytes, framing) : null,
         };
     }
 
