@@ -68,7 +68,7 @@ internal static class HoleResponse
         try
         {
             await render(context);
-            await stream.FlushAsync(context.RequestAborted);
+            await stream.CompleteAsync(context.RequestAborted);
         }
         finally
         {
@@ -181,8 +181,12 @@ internal static class HoleResponse
         {
         }
 
-        /// <summary>Passes on everything still held (the end of the response).</summary>
-        public override async Task FlushAsync(CancellationToken cancellationToken)
+        /// <summary>A flush asked for during the render passes on what is held, but never ends the first part early.</summary>
+        public override Task FlushAsync(CancellationToken cancellationToken) =>
+            _firstDone ? SendAsync(final: false, cancellationToken) : Task.CompletedTask;
+
+        /// <summary>Passes on everything still held: the render has ended.</summary>
+        public async Task CompleteAsync(CancellationToken cancellationToken)
         {
             if (!_firstDone)
             {
