@@ -188,7 +188,7 @@ public static partial class Cache
         }
 
         var request = ambient?.Request ?? throw new InvalidOperationException(ErrorMessages.RequestApiOutsideRequest("Connection()"));
-        request.MarkRequestData();
+        request.MarkRequestData("Connection()");
         return Task.CompletedTask;
     }
 
@@ -222,7 +222,7 @@ public static partial class Cache
         var data = request.Data ?? throw new InvalidOperationException(ErrorMessages.RequestApiOutsideRequest(api));
         if (ambient.Scope is null)
         {
-            request.MarkRequestData();
+            request.MarkRequestData(api);
         }
 
         return data;

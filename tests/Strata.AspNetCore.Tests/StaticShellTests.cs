@@ -1,5 +1,7 @@
 using System.Net;
+using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+using Strata.AspNetCore.Http;
 using Strata.AspNetCore.Shell;
 using Strata.AspNetCore.Tests.Support;
 
@@ -177,41 +179,161 @@ public sealed class StaticShellTests
         Assert.Equal("", Html.Value(response, "ETag"));
     }
 
+    [Fact]
+    public async Task PageThatMayShowUncachedData_HasNoShell_AndTheReasonIsLogged()
+    {
+        using var app = await StartAsync();
+
+        Assert.False(app.Services.GetRequiredService<ShellStore>().TryGet("/shell-inject", out _));
+        Assert.Contains(app.Logs.Messages, m => m.StartsWith("No static shell for /shell-inject: ShellInjectPage injects ProductStore as 'Store'", StringComparison.Ordinal));
+    }
+
     [Theory]
-    [InlineData("/cookie-page", "it read request data")]
-    [InlineData("/shell-inject", "ShellInjectPage injects ProductStore as 'Store'")]
-    [InlineData("/stream", "part of it is streamed")]
-    public async Task PageThatIsNotStatic_HasNoShell_AndTheReasonIsLogged(string path, string reason)
+    [InlineData("/cookie-page", "CookiePage read Cookies()")]
+    [InlineData("/context-page", "ContextReader reads the HttpContext (the cascading parameter 'Context')")]
+    [InlineData("/connection-page", "ConnectionPage read Connection()")]
+    public async Task RequestDataOutsideAStreamingBoundary_IsAnErrorAtPrerender_NamingTheComponentAndTheFix(string path, string reader)
     {
         using var app = await StartAsync();
 
         Assert.False(app.Services.GetRequiredService<ShellStore>().TryGet(path, out _));
-        Assert.Contains(app.Logs.Messages, m => m.Contains($"No static shell for {path}: ", StringComparison.Ordinal) && m.Contains(reason, StringComparison.Ordinal));
+        var error = Assert.Single(app.Logs.Warnings, w => w.StartsWith($"Route {path}: ", StringComparison.Ordinal));
+        Assert.StartsWith($"Route {path}: {reader} outside a streaming boundary while the page was prerendered", error, StringComparison.Ordinal);
+        Assert.Contains("Read request data in a [StreamRendering] component (or a component it renders)", error, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task HeadToShellPage_HasTheGetHeaders_AndNoBody()
+    public async Task PageReadingRequestDataOutsideABoundary_IsStillServed_RenderedForEachRequest()
+    {
+        using var app = await StartAsync();
+
+        var (response, body) = await Get(app.CreateClient(), "/cookie-page", m => m.Headers.Add("Cookie", "theme=dark"));
+
+        Assert.Equal("dark", Html.Text(body, "theme"));
+        Assert.Equal("", Html.Value(response, "ETag"));
+    }
+
+    [Fact]
+    public async Task PageWithAHole_SendsTheShellFirst_ThenStreamsTheHoleIntoTheSameResponse()
     {
         using var app = await StartAsync();
         var client = app.CreateClient();
-        var (get, _) = await Get(client, "/shell");
+        Assert.True(app.Services.GetRequiredService<ShellStore>().TryGet("/holes", out var shell));
+        var shellText = Encoding.UTF8.GetString(shell.Document.Body);
 
-        using var head = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/shell"));
+        using var message = new HttpRequestMessage(HttpMethod.Get, "/holes");
+        message.Headers.Add("Cookie", "theme=dark");
+        using var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead);
+        await using var body = await response.Content.ReadAsStreamAsync();
+        var first = await ReadAtLeast(body, shell.Document.Body.Length);
+        app.Probe.HoleGate.SetResult();
+        var rest = await new StreamReader(body).ReadToEndAsync();
 
-        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
-        Assert.Empty(await head.Content.ReadAsByteArrayAsync());
-        Assert.Equal(Html.Value(get, "ETag"), Html.Value(head, "ETag"));
-        Assert.Equal(Html.CacheControl(get), Html.CacheControl(head));
+        Assert.StartsWith(shellText, first, StringComparison.Ordinal); // the shell's bytes, from memory, first
+        Assert.Equal("part #1", Html.Text(first, "shell-part")); // the cached part
+        Assert.True(Html.Has(first, "hole-fallback")); // and the hole's fallback
+        Assert.DoesNotContain("theme dark", first, StringComparison.Ordinal);
+        Assert.Matches("^<blazor-ssr><template blazor-component-id=\"\\d+\"><p id=\"hole\">theme dark</p></template><blazor-ssr-end></blazor-ssr-end></blazor-ssr>", rest);
+        Assert.Equal(StrataWebRequest.PrivateCacheControl, Html.CacheControl(response)); // the response depends on the visitor
+        Assert.Equal("", Html.Value(response, "ETag"));
+        Assert.Equal(1, app.Probe.Count("ShellPart")); // the cached part was rendered once, by the prerender
     }
 
     [Fact]
-    public async Task RequestWithQueryString_IsRendered()
+    public async Task HoleReadingCookies_SeesEachVisitorsCookie()
+    {
+        using var app = await StartAsync();
+        app.Probe.HoleGate.SetResult();
+        var client = app.CreateClient();
+
+        var (_, dark) = await Get(client, "/holes", m => m.Headers.Add("Cookie", "theme=dark"));
+        var (_, light) = await Get(client, "/holes", m => m.Headers.Add("Cookie", "theme=light"));
+        var (_, none) = await Get(client, "/holes");
+
+        Assert.Contains("<p id=\"hole\">theme dark</p></template>", dark, StringComparison.Ordinal);
+        Assert.Contains("<p id=\"hole\">theme light</p></template>", light, StringComparison.Ordinal);
+        Assert.Contains("<p id=\"hole\">theme none</p></template>", none, StringComparison.Ordinal);
+        Assert.DoesNotContain("theme dark", light, StringComparison.Ordinal);
+        Assert.Equal(1, app.Probe.Count("ShellPart"));
+    }
+
+    [Fact]
+    public async Task EnhancedNavigation_ToAPageWithAHole_GetsTheShellAndTheFrame_WithTheFramingIdOfItsHeader()
+    {
+        using var app = await StartAsync();
+        app.Probe.HoleGate.SetResult();
+        var client = app.CreateClient();
+
+        var (first, firstBody) = await Get(client, "/holes", m => m.Headers.TryAddWithoutValidation("Accept", "text/html; blazor-enhanced-nav=on"));
+        var (second, _) = await Get(client, "/holes", m => m.Headers.TryAddWithoutValidation("Accept", "text/html; blazor-enhanced-nav=on"));
+
+        var framing = Html.Value(first, "ssr-framing");
+        Assert.NotEqual("", framing);
+        Assert.NotEqual(framing, Html.Value(second, "ssr-framing")); // one per response, as Blazor does
+        var parts = firstBody.Split($"<!--{framing}-->");
+        Assert.Equal(3, parts.Length); // the shell, then one frame, each ended by the framing comment
+        Assert.True(Html.Has(parts[0], "hole-fallback"));
+        Assert.Contains("enhanced-nav=\"true\"><p id=\"hole\">theme none</p></template>", parts[1], StringComparison.Ordinal);
+        Assert.DoesNotContain("<!--", parts[2].Replace("<!--strata-stale-time:", "", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HoleThatReadsCookiesBeforeItsFirstAwait_IsSentAtOnceAfterTheShell_WhenItDiffersForTheVisitor()
+    {
+        using var app = await StartAsync();
+        Assert.True(app.Services.GetRequiredService<ShellStore>().TryGet("/early-hole", out var shell));
+        var shellText = Encoding.UTF8.GetString(shell.Document.Body);
+
+        var (_, dark) = await Get(app.CreateClient(), "/early-hole", m => m.Headers.Add("Cookie", "theme=dark"));
+        var (_, none) = await Get(app.CreateClient(), "/early-hole");
+
+        Assert.Equal("none", Html.Text(shellText, "early")); // the prerender had no visitor
+        Assert.StartsWith(shellText, dark, StringComparison.Ordinal);
+        Assert.Matches("^<blazor-ssr><template blazor-component-id=\"\\d+\"><p id=\"early\">dark</p></template>", dark[shellText.Length..]);
+        Assert.Equal(2, CountOf(dark[shellText.Length..], "<template")); // the visitor's first content, then Blazor's update after the await
+        Assert.Equal(1, CountOf(none[shellText.Length..], "<template")); // the same as the shell's: only Blazor's update
+    }
+
+    [Fact]
+    public async Task RequestDataInsideAStreamingPage_ThatDidNotStream_IsAHoleRenderedForEachVisitor()
+    {
+        using var app = await StartAsync();
+        Assert.True(app.Services.GetRequiredService<ShellStore>().TryGet("/nested-hole", out var shell));
+        var shellText = Encoding.UTF8.GetString(shell.Document.Body);
+
+        var (response, dark) = await Get(app.CreateClient(), "/nested-hole", m => m.Headers.Add("Cookie", "theme=dark"));
+
+        Assert.Equal("none", Html.Text(shellText, "nested")); // the whole page, as a visitor without cookies gets it
+        Assert.StartsWith(shellText, dark, StringComparison.Ordinal);
+        Assert.Contains("<p id=\"nested\">dark</p>", dark[shellText.Length..], StringComparison.Ordinal); // a frame for the page's boundary
+        Assert.Equal(StrataWebRequest.PrivateCacheControl, Html.CacheControl(response));
+        Assert.Equal(1, app.Probe.Count("ShellPart"));
+    }
+
+    [Fact]
+    public async Task StreamRenderingPage_IsAShellWithItsFallback()
     {
         using var app = await StartAsync();
 
-        var (response, body) = await Get(app.CreateClient(), "/shell?utm=x");
+        Assert.True(app.Services.GetRequiredService<ShellStore>().TryGet("/stream", out var shell));
+        Assert.Contains("id=\"fallback\"", Encoding.UTF8.GetString(shell.Document.Body), StringComparison.Ordinal);
+        Assert.Contains(app.Logs.Messages, m => m.StartsWith("Static shell of /stream: ", StringComparison.Ordinal) && m.Contains("1 streamed part(s)", StringComparison.Ordinal));
+    }
 
-        Assert.Equal("", Html.Value(response, "ETag"));
-        Assert.Equal("part #1", Html.Text(body, "shell-part")); // a hit of the cached part
+    private static int CountOf(string text, string value) => text.Split(value).Length - 1;
+
+    private static async Task<string> ReadAtLeast(Stream body, int bytes)
+    {
+        var received = new MemoryStream();
+        var buffer = new byte[4096];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (received.Length < bytes)
+        {
+            var read = await body.ReadAsync(buffer, timeout.Token);
+            Assert.NotEqual(0, read);
+            received.Write(buffer, 0, read);
+        }
+
+        return Encoding.UTF8.GetString(received.ToArray());
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Strata.AspNetCore.Http;
+using Strata.AspNetCore.Shell;
 
 namespace Strata.AspNetCore.Components;
 
@@ -21,31 +22,43 @@ internal sealed class StrataComponentActivator(IServiceProvider services, ICompo
     {
         var info = ComponentTypeInfo.Get(componentType);
         var web = Web;
+        ShellCapture? capture = null;
+        IComponent? component = null;
         if (web is { IsComponentEndpoint: true })
         {
-            if (info.RequestDataReason is { } reason)
+            // While prerendering, what a component reads matters only outside streaming boundaries, which is known once it
+            // is in the render tree: the shell capture judges it when the shell is cut.
+            capture = web.Request.IsPrerender ? ShellCapture.Of(web.HttpContext) : null;
+            if (info.RequestDataReason is { } reason && capture is null)
             {
                 web.MarkDynamic($"{info.Name} {reason}");
             }
 
-            if (web.Request.IsPrerender && info.UncachedWorkReason is { } work)
-            {
-                web.MarkNotStatic($"{info.Name} {work}");
-            }
-
             if (info.UseCache is not null)
             {
-                return CachedComponent.Create(info.Cached, services.GetRequiredService<IServiceScopeFactory>(), web, web.BaseUri, web.Uri, web.Request.Route);
+                component = CachedComponent.Create(info.Cached, services.GetRequiredService<IServiceScopeFactory>(), web, web.BaseUri, web.Uri, web.Request.Route);
             }
-
-            if (web.Refresh?.WrapRoot(componentType) is { } root)
+            else if (web.Refresh?.WrapRoot(componentType) is { } root)
             {
                 return root;
             }
         }
 
-        var component = inner?.CreateInstance(componentType) ?? info.Create(services);
-        web?.Refresh?.Created(component, info); // a form post: it may load its data again after the handler
+        if (component is null)
+        {
+            component = inner?.CreateInstance(componentType) ?? info.Create(services);
+            web?.Refresh?.Created(component, info); // a form post: it may load its data again after the handler
+        }
+
+        if (capture is not null)
+        {
+            web!.Request.RequestDataRead ??= capture.ReadRequestData;
+            capture.Created(
+                component, componentType,
+                info.RequestDataReason is { } read ? $"{info.Name} {read}" : null,
+                info.UncachedWorkReason is { } work ? $"{info.Name} {work}" : null);
+        }
+
         return component;
     }
 

@@ -21,6 +21,9 @@ internal sealed class StrataRequestMiddleware(
 {
     private readonly string? _antiforgeryCookie = antiforgery.Value.Cookie.Name;
 
+    /// <summary>Renders a page whose shell was sent, for its streamed parts (<see cref="ShellStore.TryServe"/>).</summary>
+    private RequestDelegate RenderHoles => field ??= async context => await RunAsync(runtime, _antiforgeryCookie, context, context.GetEndpoint(), isComponentEndpoint: true, next, actions);
+
     public async Task InvokeAsync(HttpContext context)
     {
         var endpoint = context.GetEndpoint();
@@ -42,7 +45,7 @@ internal sealed class StrataRequestMiddleware(
         }
 
         HeadRequests.RestoreUnlessPage(context, isComponentEndpoint);
-        if (isComponentEndpoint && shells.TryServe(context, out var served))
+        if (isComponentEndpoint && shells.TryServe(context, RenderHoles, out var served))
         {
             await served;
             return;

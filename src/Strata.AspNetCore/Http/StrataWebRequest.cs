@@ -153,17 +153,19 @@ internal sealed class StrataWebRequest(HttpContext context, CacheRequest request
 
     /// <summary>
     /// Why the response depends on the request, or <see langword="null"/> when it does not: it read request data, used a
-    /// private cache, is a form post, is in draft mode, or streams parts that are still being rendered.
+    /// private cache, is a form post, is in draft mode, or streams parts that are still being rendered. For a static shell
+    /// (<paramref name="shell"/>), the prerender judges request data and streamed parts itself, by where they are.
     /// </summary>
-    public string? DynamicBecause(HttpResponse response) =>
-        DependsOnRequestBecause()
-        ?? (IsFilling || response.Headers.ContentEncoding == "identity" ? "cached parts were still being rendered (streamed) when the headers were sent" : null);
+    public string? DynamicBecause(HttpResponse response, bool shell = false) =>
+        DependsOnRequestBecause(shell)
+        ?? (!shell && (IsFilling || response.Headers.ContentEncoding == "identity") ? "cached parts were still being rendered (streamed) when the headers were sent" : null);
 
     /// <summary>Why what the response shows depends on the request, or <see langword="null"/> (<see cref="DynamicBecause"/> without streaming).</summary>
-    public string? DependsOnRequestBecause() =>
+    /// <param name="shell">Whether a static shell is judged: its prerender judges request data itself, by where it was read.</param>
+    public string? DependsOnRequestBecause(bool shell = false) =>
         DynamicReason
         ?? (Request.UsedPrivateCache ? "it used a [UseCache(\"private\")] cache" : null)
-        ?? (Request.UsedRequestData ? "it read request data (Cookies(), Headers(), SearchParams() or Connection())" : null)
+        ?? (!shell && Request.UsedRequestData ? "it read request data (Cookies(), Headers(), SearchParams() or Connection())" : null)
         ?? (Request.Phase == CacheRequestPhase.Action ? "it answers a form post" : null)
         ?? (Request.IsDraftMode ? "draft mode is on" : null);
 

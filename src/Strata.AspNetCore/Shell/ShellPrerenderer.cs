@@ -2,7 +2,9 @@ using System.Collections.Concurrent;
 using System.IO.Hashing;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Endpoints;
+using Microsoft.AspNetCore.Components.RenderTree;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
@@ -29,6 +31,10 @@ namespace Strata.AspNetCore.Shell;
 internal sealed partial class ShellPrerenderer : IHostedService
 {
     private const string EnhancedNavigationAccept = "text/html; blazor-enhanced-nav=on";
+    private const string FramingHeader = "ssr-framing";
+
+    /// <summary>Blazor's renderer for Razor component endpoints (a scoped service): the shell capture asks it where components are.</summary>
+    private static readonly Type? EndpointRenderer = typeof(RazorComponentsServiceOptions).Assembly.GetType("Microsoft.AspNetCore.Components.Endpoints.EndpointHtmlRenderer");
 
     private static readonly HashSet<string> RequestOnlyHeaders = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -184,7 +190,7 @@ internal sealed partial class ShellPrerenderer : IHostedService
         try
         {
             var document = await RenderStaticAsync(endpoint, path, enhanced: false).ConfigureAwait(false);
-            if (document?.Request.Entries is { } built && built.StaleAt < _store.NowMs)
+            if (document?.Entries is { } built && built.StaleAt < _store.NowMs)
             {
                 // It was built from a stale entry, whose refresh is under way: wait for it and render again (once).
                 await _runtime.FlushAsync().ConfigureAwait(false);
@@ -197,11 +203,17 @@ internal sealed partial class ShellPrerenderer : IHostedService
                 return;
             }
 
-            var request = document.Request;
-            var entries = request.Entries ?? (_store.NowMs, long.MaxValue, long.MaxValue);
-            var tags = request.Tags.Concat(request.ImplicitTags).Distinct(StringComparer.Ordinal).ToArray();
-            _store.Set(new StaticShell(path, Response(document.Page), Response(enhanced.Page), tags, entries.Oldest, entries.StaleAt, entries.ExpireAt, _store.Handlers.Length));
-            LogPrerendered(path, document.Page.Body.Length);
+            var entries = document.Entries ?? (_store.NowMs, long.MaxValue, long.MaxValue);
+            var tags = document.Tags.Union(enhanced.Tags, StringComparer.Ordinal).ToArray();
+            _store.Set(new StaticShell(path, Response(document), Response(enhanced), tags, entries.Oldest, entries.StaleAt, entries.ExpireAt, _store.Handlers.Length));
+            if (document.Holes is { } holes)
+            {
+                LogPrerenderedWithHoles(path, document.Body.Length, holes.Boundaries.Length);
+            }
+            else
+            {
+                LogPrerendered(path, document.Body.Length);
+            }
         }
         catch (Exception ex)
         {
@@ -215,25 +227,39 @@ internal sealed partial class ShellPrerenderer : IHostedService
     }
 
     /// <summary>One variant of the page, or <see langword="null"/> (its shell removed, the reason logged) when it is not static.</summary>
-    private async Task<Prerendered?> RenderStaticAsync(RouteEndpoint endpoint, string path, bool enhanced)
+    private async Task<Rendered?> RenderStaticAsync(RouteEndpoint endpoint, string path, bool enhanced)
     {
-        var (page, web) = await RenderAsync(endpoint, path, enhanced).ConfigureAwait(false);
-        if (NotStatic(page, web) is { } reason)
+        if (_store.IsDynamic(path))
         {
-            _store.Remove(path);
-            LogNotStatic(path, reason);
             return null;
         }
 
-        return new Prerendered(page, web!.Request);
+        var page = await RenderAsync(endpoint, path, enhanced).ConfigureAwait(false);
+        if (page.NotStatic is { } reason)
+        {
+            _store.Remove(path);
+            if (page.ReadsRequestData)
+            {
+                LogRequestDataOutsideBoundary(path, reason);
+            }
+            else
+            {
+                LogNotStatic(path, reason);
+            }
+
+            return null;
+        }
+
+        return page;
     }
 
     /// <summary>
     /// Renders the page as a visitor without cookies would get it, through its endpoint, in a request scope marked as a
-    /// prerender. When the page starts streaming (a <c>[StreamRendering]</c> part still loading when the rest was ready), it
-    /// is not waited for: it is not a static shell, and its render ends in the background.
+    /// prerender. When the page streams (a <c>[StreamRendering]</c> part still loading when the rest was ready), the shell is
+    /// what Blazor flushed before the first streamed part, judged at that moment (<see cref="ShellCapture"/>); the streamed
+    /// parts are not waited for (they are rendered for each request) and the render ends in the background.
     /// </summary>
-    private async Task<(Rendered Page, StrataWebRequest? Web)> RenderAsync(RouteEndpoint endpoint, string path, bool enhanced)
+    private async Task<Rendered> RenderAsync(RouteEndpoint endpoint, string path, bool enhanced)
     {
         var scope = _scopes.CreateAsyncScope();
         var context = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
@@ -243,27 +269,33 @@ internal sealed partial class ShellPrerenderer : IHostedService
         request.Host = new HostString("localhost");
         request.Path = path;
         request.Headers.Accept = enhanced ? EnhancedNavigationAccept : "text/html";
-        var body = new ShellBody(context.Response);
+#pragma warning disable BL0006 // the shell capture asks it where components are; its dispatcher tells when the first part is written
+        var renderer = EndpointRenderer is { } type ? scope.ServiceProvider.GetService(type) as Renderer : null;
+        var capture = new ShellCapture(renderer);
+        context.Features.Set(capture);
+        ShellBody? body = null;
+        body = new ShellBody(context.Response, () => Judge(context, capture, body!, streamed: true), renderer?.Dispatcher);
+#pragma warning restore BL0006
         context.Features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(body));
         context.SetEndpoint(endpoint);
         _accessor.HttpContext = context; // this flow only: each prerender runs in a task of its own
 
         var run = StrataRequestMiddleware.RunAsync(_runtime, _antiforgeryCookie, context, endpoint, isComponentEndpoint: true, endpoint.RequestDelegate!, actions: null);
-        if (await Task.WhenAny(run, body.Streaming).ConfigureAwait(false) != run)
+        await Task.WhenAny(run, body.Cut).ConfigureAwait(false);
+        if (body.Cut.IsCompleted)
         {
             _ = run.ContinueWith(static async (t, state) =>
             {
                 _ = t.Exception;
                 await ((AsyncServiceScope)state!).DisposeAsync().ConfigureAwait(false);
             }, scope, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
-            return (new Rendered(StatusCodes.Status200OK, context.Response.ContentType, [], [], Streamed: true), null);
+            return await body.Cut.ConfigureAwait(false);
         }
 
         try
         {
-            var web = await run.ConfigureAwait(false);
-            var headers = context.Response.Headers.Where(h => !RequestOnlyHeaders.Contains(h.Key)).ToArray();
-            return (new Rendered(context.Response.StatusCode, context.Response.ContentType, body.ToArray(), headers, Streamed: false), web);
+            await run.ConfigureAwait(false);
+            return Judge(context, capture, body, streamed: false);
         }
         finally
         {
@@ -271,28 +303,69 @@ internal sealed partial class ShellPrerenderer : IHostedService
         }
     }
 
-    /// <summary>Why the rendered page cannot be a static shell, or <see langword="null"/>.</summary>
-    private static string? NotStatic(Rendered page, StrataWebRequest? web)
+    /// <summary>
+    /// What the prerender made of the page: its bytes (unless <paramref name="streamed"/>: then it is called at the first
+    /// byte Blazor writes, on the renderer's dispatcher, and the bytes are added when the shell is cut), the headers it would
+    /// send, what it was built from, and why it cannot be a shell, if so.
+    /// </summary>
+    private static Rendered Judge(HttpContext context, ShellCapture capture, ShellBody body, bool streamed)
     {
-        if (page.Streamed || web is null)
+        var response = context.Response;
+        if (StrataWebRequest.Of(context) is not { } web)
         {
-            return "part of it is streamed (a [StreamRendering] component was still loading when the rest was ready); " +
-                "streaming parts into a static shell is not supported yet";
+            return new Rendered([], [], [], "it answered a server function call", ReadsRequestData: false);
         }
 
-        return page.Status != StatusCodes.Status200OK ? $"it answered {page.Status}"
-            : page.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) != true ? "it is not HTML"
-            : web.DynamicBecause(web.HttpContext.Response) ?? web.NotStaticReason;
+        var request = web.Request;
+        capture.Cut();
+        if (streamed)
+        {
+            web.ApplyHeaders(); // as a request's response starts: before the first streamed part
+        }
+
+        var readsRequest = capture.RequestDataReason; // every read is noted there (CacheRequest.RequestDataRead), with its reader
+        var reason = readsRequest
+            ?? (response.StatusCode != StatusCodes.Status200OK ? $"it answered {response.StatusCode}"
+            : response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) != true ? "it is not HTML"
+            : web.DynamicBecause(response, shell: true) ?? capture.UncachedWorkReason ?? web.NotStaticReason);
+        if (!streamed && reason is null && capture.HasRequestTimeParts)
+        {
+            // Nothing was still loading, but a streaming boundary shows request data: a shell with holes all the same,
+            // whose first part is the whole page. Its response depends on the visitor.
+            response.Headers.CacheControl = StrataWebRequest.PrivateCacheControl;
+        }
+
+        var headers = response.Headers.Where(h => !RequestOnlyHeaders.Contains(h.Key)).ToArray();
+        var tags = request.Tags.Concat(request.ImplicitTags).Distinct(StringComparer.Ordinal).ToArray();
+        var framing = response.Headers[FramingHeader].ToString() is { Length: > 0 } id ? id : null;
+        var bytes = streamed ? [] : body.ToArray();
+        return new Rendered(bytes, headers, tags, reason, readsRequest is not null)
+        {
+            Entries = request.Entries,
+            Framing = framing,
+            Holes = !streamed && reason is null && capture.HasRequestTimeParts ? ShellHoles.Of(bytes, framing) : null,
+        };
     }
 
     private static ShellResponse Response(Rendered page)
     {
         var etag = "\"" + Convert.ToHexStringLower(XxHash3.Hash(page.Body)) + "\"";
-        return new ShellResponse(page.Body, page.Headers, etag);
+        return new ShellResponse(page.Body, page.Headers, etag, page.Holes);
     }
 
     [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "Static shell of {Path}: {Bytes} bytes, served from memory.")]
     private partial void LogPrerendered(string path, int bytes);
+
+    [LoggerMessage(EventId = 46, Level = LogLevel.Information, Message = "Static shell of {Path}: {Bytes} bytes served from memory, then {Holes} streamed part(s) rendered for each request.")]
+    private partial void LogPrerenderedWithHoles(string path, int bytes, int holes);
+
+    [LoggerMessage(
+        EventId = 44, Level = LogLevel.Error,
+        Message = "Route {Path}: {Reason} outside a streaming boundary while the page was prerendered (Next.js: \"Uncached data was accessed outside of <Suspense>\"). " +
+            "What it shows would be frozen into the static shell for every visitor, so the page is rendered on every request instead. " +
+            "Read request data in a [StreamRendering] component (or a component it renders): the shell then holds what that component renders before its first await, " +
+            "and what it renders for each visitor is streamed in. See docs/web/static-shell.md#request-data-outside-a-streaming-boundary.")]
+    private partial void LogRequestDataOutsideBoundary(string path, string reason);
 
     [LoggerMessage(EventId = 41, Level = LogLevel.Information, Message = "No static shell for {Path}: {Reason}. It is rendered on every request.")]
     private partial void LogNotStatic(string path, string reason);
@@ -303,50 +376,104 @@ internal sealed partial class ShellPrerenderer : IHostedService
     [LoggerMessage(EventId = 43, Level = LogLevel.Information, Message = "The static shell is off: {Reason}.")]
     private partial void LogOff(string reason);
 
-    private sealed record Prerendered(Rendered Page, CacheRequest Request);
+    /// <summary>A prerendered variant: its bytes and headers, its streaming boundaries when it streams, the tags and entries it was built from, and why it cannot be a shell.</summary>
+    private sealed record Rendered(byte[] Body, KeyValuePair<string, StringValues>[] Headers, string[] Tags, string? NotStatic, bool ReadsRequestData)
+    {
+        /// <summary>What the entries it was built from say (<see cref="CacheRequest.Entries"/>).</summary>
+        public (long Oldest, long StaleAt, long ExpireAt)? Entries { get; init; }
 
-    private sealed record Rendered(int Status, string? ContentType, byte[] Body, KeyValuePair<string, StringValues>[] Headers, bool Streamed);
+        /// <summary>Blazor's framing id of an enhanced-navigation response that streams, or <see langword="null"/>.</summary>
+        public string? Framing { get; init; }
+
+        /// <summary>The streaming boundaries when the page streams (a shell with holes), or <see langword="null"/>.</summary>
+        public ShellHoles? Holes { get; init; }
+    }
 
     /// <summary>
-    /// The body of a prerender: the bytes in memory, and a signal when the page starts streaming (Blazor marks a streaming
-    /// response with <c>Content-Encoding: identity</c> before it writes the first part).
+    /// The body of a prerender: the bytes in memory, and the shell cut when the page starts streaming. Blazor marks a
+    /// streaming response with <c>Content-Encoding: identity</c>, renders the first part, and writes it in one go on the
+    /// renderer's dispatcher; each streamed part is a later write that starts with <c>&lt;blazor-ssr&gt;</c>. At the first
+    /// write the page is judged (<paramref name="judge"/>: what it read until then is what the shell shows); the bytes of
+    /// the shell end at the first streamed part or when the dispatcher is next free (<paramref name="dispatcher"/>), whichever
+    /// comes first.
     /// </summary>
-    private sealed class ShellBody(HttpResponse response) : MemoryStream
+    private sealed class ShellBody(HttpResponse response, Func<Rendered> judge, Dispatcher? dispatcher) : MemoryStream
     {
-        private readonly TaskCompletionSource _streaming = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private static readonly byte[] StreamedPart = "<blazor-ssr>"u8.ToArray();
 
-        public Task Streaming => _streaming.Task;
+        private readonly TaskCompletionSource<Rendered> _cut = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private Rendered? _judged;
+
+        public Task<Rendered> Cut => _cut.Task;
 
         public override void Write(byte[] buffer, int offset, int count)
         {
-            Check();
+            Check(buffer.AsSpan(offset, count));
             base.Write(buffer, offset, count);
         }
 
         public override void Write(ReadOnlySpan<byte> buffer)
         {
-            Check();
+            Check(buffer);
             base.Write(buffer);
         }
 
         public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
         {
-            Check();
+            Check(buffer.AsSpan(offset, count));
             return base.WriteAsync(buffer, offset, count, cancellationToken);
         }
 
         public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
         {
-            Check();
+            Check(buffer.Span);
             return base.WriteAsync(buffer, cancellationToken);
         }
 
-        private void Check()
+        private void Check(ReadOnlySpan<byte> buffer)
         {
-            if (response.Headers.ContentEncoding == "identity")
+            if (_cut.Task.IsCompleted || response.Headers.ContentEncoding != "identity")
             {
-                _streaming.TrySetResult();
+                return;
             }
+
+            if (_judged is null)
+            {
+                try
+                {
+                    _judged = judge();
+                }
+                catch (Exception ex)
+                {
+                    _cut.TrySetException(ex);
+                    return;
+                }
+
+                if (dispatcher is null)
+                {
+                    _cut.TrySetResult(_judged with { NotStatic = "part of it is streamed, and Blazor's renderer was not found to tell where the streamed parts begin" });
+                    return;
+                }
+
+                _ = dispatcher.InvokeAsync(async () =>
+                {
+                    await Task.Yield(); // we are on the dispatcher, which runs this inline: end after the write under way
+                    End();
+                });
+            }
+
+            if (buffer.StartsWith(StreamedPart))
+            {
+                End();
+            }
+        }
+
+        /// <summary>The shell ends here: what was written so far.</summary>
+        private void End()
+        {
+            var bytes = GetBuffer().AsSpan(0, (int)Length).ToArray();
+            var judged = _judged!;
+            _cut.TrySetResult(judged with { Body = bytes, Holes = judged.NotStatic is null ? ShellHoles.Of(bytes, judged.Framing) : null });
         }
     }
 }

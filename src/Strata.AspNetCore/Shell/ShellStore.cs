@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Strata.AspNetCore.Http;
 
@@ -15,16 +16,19 @@ namespace Strata.AspNetCore.Shell;
 /// page, and the shell is regenerated. Shells are kept only when every cache handler is a memory handler, whose tag
 /// manifest tells at once whether a tag changed (other handlers do not say when a tag became stale).
 /// </summary>
-internal sealed class ShellStore
+internal sealed partial class ShellStore
 {
     private const string EnhancedNavigationAccept = "text/html; blazor-enhanced-nav=on";
 
     private readonly ConcurrentDictionary<string, StaticShell> _shells = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, string> _dynamic = new(StringComparer.OrdinalIgnoreCase);
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
 
-    public ShellStore(CacheRuntime runtime, IOptions<StaticShellOptions> options)
+    public ShellStore(CacheRuntime runtime, IOptions<StaticShellOptions> options, ILogger<ShellStore> logger)
     {
         _time = runtime.TimeProvider;
+        _logger = logger;
         var handlers = runtime.Kinds.Select(runtime.GetHandler).Distinct().ToArray();
         Handlers = handlers.OfType<MemoryCacheHandler>().ToArray();
         NotSupportedReason = !options.Value.Enabled ? "Strata:StaticShell:Enabled is false"
@@ -46,12 +50,25 @@ internal sealed class ShellStore
 
     public bool TryGet(string path, [NotNullWhen(true)] out StaticShell? shell) => _shells.TryGetValue(path, out shell);
 
-    public void Set(StaticShell shell) => _shells[shell.Path] = shell;
+    public void Set(StaticShell shell)
+    {
+        if (!_dynamic.ContainsKey(shell.Path))
+        {
+            _shells[shell.Path] = shell;
+        }
+    }
+
+    /// <summary>Whether a request showed that the page's shell cannot stand for what it renders: it is no longer made.</summary>
+    public bool IsDynamic(string path) => _dynamic.ContainsKey(path);
 
     public void Remove(string path) => _shells.TryRemove(path, out _);
 
-    /// <summary>Serves the shell of the request's page when it has a fresh or stale one; <paramref name="write"/> completes when the bytes are written.</summary>
-    public bool TryServe(HttpContext context, [NotNullWhen(true)] out Task? write)
+    /// <summary>
+    /// Serves the shell of the request's page when it has a fresh or stale one; <paramref name="write"/> completes when the
+    /// bytes are written, and, for a page that streams, when <paramref name="render"/> has rendered the page for the request
+    /// and its streamed parts were passed on.
+    /// </summary>
+    public bool TryServe(HttpContext context, RequestDelegate render, [NotNullWhen(true)] out Task? write)
     {
         write = null;
         var request = context.Request;
@@ -72,7 +89,14 @@ internal sealed class ShellStore
         }
 
         var accept = request.Headers.Accept;
-        var variant = accept.Count == 1 && string.Equals(accept[0], EnhancedNavigationAccept, StringComparison.Ordinal) ? shell.Enhanced : shell.Document;
+        var enhanced = accept.Count == 1 && string.Equals(accept[0], EnhancedNavigationAccept, StringComparison.Ordinal);
+        var variant = enhanced ? shell.Enhanced : shell.Document;
+        if (variant.Holes is { } holes)
+        {
+            write = ServeWithHolesAsync(context, shell, variant, holes, enhanced, render);
+            return true;
+        }
+
         var response = context.Response;
         var headers = response.Headers;
         foreach (var (name, value) in variant.Headers)
@@ -94,6 +118,24 @@ internal sealed class ShellStore
         write = response.Body.WriteAsync(variant.Body).AsTask();
         return true;
     }
+
+    private async Task ServeWithHolesAsync(HttpContext context, StaticShell shell, ShellResponse variant, ShellHoles holes, bool enhanced, RequestDelegate render)
+    {
+        var (outcome, why) = await HoleResponse.ServeAsync(context, variant, holes, enhanced, render);
+        if (outcome == HoleResponse.Outcome.Mismatch && _dynamic.TryAdd(shell.Path, why!))
+        {
+            _shells.TryRemove(shell.Path, out _);
+            LogDynamic(shell.Path, why!);
+        }
+        else if (outcome == HoleResponse.Outcome.OutsideDiffers)
+        {
+            // What the shell shows outside its streaming parts changed since it was made: make it again.
+            Regenerate?.Invoke(shell.Path);
+        }
+    }
+
+    [LoggerMessage(EventId = 45, Level = LogLevel.Warning, Message = "The static shell of {Path} is no longer used: {Reason}. The page is rendered on every request.")]
+    private partial void LogDynamic(string path, string reason);
 
     /// <summary>Whether what the shell was built from is still fresh, stale (serve it once more, regenerate) or expired (do not serve it).</summary>
     public ShellVerdict Judge(StaticShell shell)

@@ -30,12 +30,19 @@ internal sealed class StaticShell(string path, ShellResponse document, ShellResp
     public int[] CheckedTagVersions { get; } = Enumerable.Repeat(-1, handlers).ToArray();
 }
 
-/// <summary>The bytes and headers of one variant of a shell, and its entity tag.</summary>
-internal sealed class ShellResponse(byte[] body, KeyValuePair<string, StringValues>[] headers, string etag)
+/// <summary>
+/// The bytes and headers of one variant of a shell, and its entity tag; for a page that streams, its streaming boundaries
+/// (<see cref="Holes"/>): the bytes are then what Blazor sent before the first streamed part, and the page is rendered for
+/// each request to stream the rest.
+/// </summary>
+internal sealed class ShellResponse(byte[] body, KeyValuePair<string, StringValues>[] headers, string etag, ShellHoles? holes)
 {
     public byte[] Body { get; } = body;
 
     public KeyValuePair<string, StringValues>[] Headers { get; } = headers;
 
     public string ETag { get; } = etag;
+
+    /// <summary>The streaming boundaries whose content is rendered for each request, or <see langword="null"/> when the page is bytes alone.</summary>
+    public ShellHoles? Holes { get; } = holes;
 }

@@ -165,6 +165,13 @@ public sealed class CacheRequest : IDisposable, IReadSink
     /// <summary>Whether the request read request data (cookies, headers, search params) or called <c>Connection()</c> outside caches: its response is dynamic.</summary>
     public bool UsedRequestData { get; private set; }
 
+    /// <summary>
+    /// Called, with the function's name (<c>"Cookies()"</c>, <c>"Headers()"</c>, <c>"SearchParams()"</c>,
+    /// <c>"Connection()"</c>), each time request data is read outside caches, on the reader's thread. The web layer uses it
+    /// while prerendering to tell which component read it. <see langword="null"/> by default.
+    /// </summary>
+    public Action<string>? RequestDataRead { get; set; }
+
     /// <summary>Whether a private cache was used: part of the response is per user.</summary>
     public bool UsedPrivateCache { get; private set; }
 
@@ -275,7 +282,11 @@ public sealed class CacheRequest : IDisposable, IReadSink
         }
     }
 
-    internal void MarkRequestData() => UsedRequestData = true;
+    internal void MarkRequestData(string api)
+    {
+        UsedRequestData = true;
+        RequestDataRead?.Invoke(api);
+    }
 
     /// <summary>Of two outcomes, the one the page's verdict shows: stale before miss before hit (a stale part means the page shows old data).</summary>
     private static CacheReadOutcome Worse(CacheReadOutcome? seen, CacheReadOutcome outcome) =>

@@ -9,6 +9,9 @@ public sealed class Probe
 
     public TaskCompletionSource StreamGate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>Holds the streamed part of the static-shell page with a hole (<c>/holes</c>).</summary>
+    public TaskCompletionSource HoleGate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public int Next(string name) => _counts.AddOrUpdate(name, 1, static (_, n) => n + 1);
 
     public int Count(string name) => _counts.TryGetValue(name, out var n) ? n : 0;
