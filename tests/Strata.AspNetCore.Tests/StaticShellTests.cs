@@ -60,6 +60,42 @@ public sealed class StaticShellTests
     }
 
     [Fact]
+    public async Task ShellOfAnAppWithInteractiveRenderModes_CarriesNoPersistedComponentState()
+    {
+        // Blazor persists component state (the prerender's antiforgery token, encrypted) into every page of an app with an
+        // interactive render mode; a shell must not serve the prerender's copy to every visitor.
+        using var app = new TestAppFactory { StaticShell = true, Interactive = true };
+        _ = app.Server;
+        await Idle(app);
+        var client = app.CreateClient();
+
+        var (response, body) = await Get(client, "/shell");
+        var (_, again) = await Get(client, "/shell");
+
+        Assert.False(string.IsNullOrEmpty(Html.Value(response, "ETag"))); // from the shell
+        Assert.Equal(body, again);
+        Assert.Equal("part #1", Html.Text(body, "shell-part"));
+        Assert.DoesNotContain("Component-State:", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PageWithAnInteractiveComponent_IsNotAShell_ItsMarkerIsMadePerResponse()
+    {
+        using var app = new TestAppFactory { StaticShell = true, Interactive = true };
+        _ = app.Server;
+        await Idle(app);
+        var client = app.CreateClient();
+
+        var (first, firstBody) = await Get(client, "/shell-interactive");
+        var (_, secondBody) = await Get(client, "/shell-interactive");
+
+        Assert.Equal("", Html.Value(first, "ETag"));
+        Assert.Contains("<!--Blazor:{", firstBody, StringComparison.Ordinal);
+        Assert.NotEqual(firstBody, secondBody); // each response has a marker of its own
+        Assert.Contains(app.Logs.Messages, m => m.Contains("/shell-interactive", StringComparison.Ordinal) && m.Contains("interactive component", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task MatchingIfNoneMatch_Gets304WithoutBody()
     {
         using var app = await StartAsync();

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Strata.AspNetCore.Http;
 
 namespace Strata.AspNetCore.Shell;
 
@@ -36,6 +37,8 @@ internal static class HoleResponse
             response.Headers[name] = value;
         }
 
+        // The shell is a hit, but what the holes show is rendered for this request.
+        response.Headers[CacheStatusHeader.Name] = CacheStatusHeader.Dynamic;
         if (framing is not null)
         {
             response.Headers[FramingHeader] = framing;

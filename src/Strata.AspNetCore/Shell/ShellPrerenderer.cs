@@ -234,7 +234,7 @@ internal sealed partial class ShellPrerenderer : IHostedService
             return null;
         }
 
-        var page = await RenderAsync(endpoint, path, enhanced).ConfigureAwait(false);
+        var page = PerResponseMarkup(await RenderAsync(endpoint, path, enhanced).ConfigureAwait(false));
         if (page.NotStatic is { } reason)
         {
             _store.Remove(path);
@@ -346,6 +346,51 @@ internal sealed partial class ShellPrerenderer : IHostedService
             Holes = !streamed && reason is null && capture.HasRequestTimeParts ? ShellHoles.Of(bytes, framing) : null,
         };
     }
+
+    /// <summary>
+    /// What Blazor writes for one response only does not go into a shell served to every visitor. An interactive
+    /// component's marker is made per response (a Server marker is protected and expires), so such a page is not static.
+    /// The persisted component state Blazor adds to every page of an app with an interactive render mode (it carries the
+    /// prerender's antiforgery token, encrypted) is left out: a page without interactive components has nothing to
+    /// restore from it, and one visitor's token must not be served to another.
+    /// </summary>
+    private static Rendered PerResponseMarkup(Rendered page)
+    {
+        if (page.NotStatic is not null)
+        {
+            return page;
+        }
+
+        var body = page.Body.AsSpan();
+        if (body.IndexOf(InteractiveMarker) >= 0)
+        {
+            return page with { NotStatic = "it renders an interactive component, whose marker Blazor makes for each response" };
+        }
+
+        if (page.Holes is not null)
+        {
+            return page;
+        }
+
+        var stripped = body.ToArray();
+        foreach (var prefix in (ReadOnlySpan<byte[]>)[ServerStatePrefix, WebAssemblyStatePrefix])
+        {
+            var start = stripped.AsSpan().IndexOf(prefix);
+            var end = start < 0 ? -1 : stripped.AsSpan(start).IndexOf("-->"u8);
+            if (end >= 0)
+            {
+                stripped = [.. stripped.AsSpan(0, start), .. stripped.AsSpan(start + end + 3)];
+            }
+        }
+
+        return page with { Body = stripped };
+    }
+
+    private static ReadOnlySpan<byte> InteractiveMarker => "<!--Blazor:{"u8;
+
+    private static readonly byte[] ServerStatePrefix = "<!--Blazor-Server-Component-State:"u8.ToArray();
+
+    private static readonly byte[] WebAssemblyStatePrefix = "<!--Blazor-WebAssembly-Component-State:"u8.ToArray();
 
     private static ShellResponse Response(Rendered page)
     {
