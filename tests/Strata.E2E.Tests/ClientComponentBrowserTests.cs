@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -97,6 +98,29 @@ public sealed class ClientComponentBrowserTests(StorefrontServer server)
 
         await page.GotoAsync("/cart");
         await Assertions.Expect(page.Locator("#cart-items")).ToContainTextAsync(new Regex("1 ×"));
+    }
+
+    [Fact]
+    public async Task ClientComponentInsideACachedComponent_IsInteractiveOnACacheHit()
+    {
+        var page = await server.NewPage();
+        await page.GotoAsync("/client-in-cache"); // fills the entry (or hits one an earlier test filled)
+        var generated = await page.Locator("#client-panel-generated").GetAttributeAsync("datetime");
+        Assert.NotNull(generated);
+
+        var response = await page.ReloadAsync();
+        Assert.Contains($"datetime=\"{generated}\"", await response!.TextAsync(), StringComparison.Ordinal); // the server's HTML is the cached entry: a hit
+        Assert.Contains("Storefront.Client.Components.ClickCounter", await response.TextAsync(), StringComparison.Ordinal); // with a WebAssembly marker for the counter
+        var start = int.Parse(await page.Locator("#watch-counter-count").InnerTextAsync(), CultureInfo.InvariantCulture);
+        Assert.True(start > 0, "The counter starts from the number of watches the cached component read.");
+        await Interactive(page, "#watch-counter-increment");
+
+        await page.Locator("#watch-counter-increment").ClickAsync();
+        await Assertions.Expect(page.Locator("#watch-counter-count")).ToHaveTextAsync((start + 1).ToString(CultureInfo.InvariantCulture));
+        await page.Locator("#watch-counter-increment").ClickAsync();
+        await Assertions.Expect(page.Locator("#watch-counter-count")).ToHaveTextAsync((start + 2).ToString(CultureInfo.InvariantCulture));
+        Assert.Equal(generated, await page.Locator("#client-panel-generated").GetAttributeAsync("datetime"));
+        await StorefrontServer.Screenshot(page, "client-in-cache-hit");
     }
 
     /// <summary>Waits until WebAssembly has started the component: its controls are disabled until then (a cold start on a busy machine takes seconds).</summary>
