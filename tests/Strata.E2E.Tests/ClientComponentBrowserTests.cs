@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -99,9 +100,39 @@ public sealed class ClientComponentBrowserTests(StorefrontServer server)
         await Assertions.Expect(page.Locator("#cart-items")).ToContainTextAsync(new Regex("1 ×"));
     }
 
+    [Fact]
+    public async Task ClientComponentInsideACachedComponent_IsInteractiveOnACacheHit()
+    {
+        var page = await server.NewPage();
+        var start = Random.Shared.Next(1000, 1_000_000); // the panel's key: a new entry, whatever the other tests revalidated
+        var first = await page.GotoAsync($"/client-in-cache/{start}"); // a miss fills the entry
+        var generated = Generated(await first!.TextAsync());
+
+        var second = await page.ReloadAsync();
+        var html = await second!.TextAsync();
+        Assert.Equal(generated, Generated(html)); // the server's HTML came from the cached entry: a hit
+        Assert.Contains("\"typeName\":\"Storefront.Client.Components.ClickCounter\"", html, StringComparison.Ordinal); // with a WebAssembly marker for the counter
+        await Assertions.Expect(page.Locator("#watch-counter-count")).ToHaveTextAsync(start.ToString(CultureInfo.InvariantCulture)); // the parameter the entry kept
+        await Interactive(page, "#watch-counter-increment");
+
+        await page.Locator("#watch-counter-increment").ClickAsync();
+        await Assertions.Expect(page.Locator("#watch-counter-count")).ToHaveTextAsync((start + 1).ToString(CultureInfo.InvariantCulture));
+        await page.Locator("#watch-counter-increment").ClickAsync();
+        await Assertions.Expect(page.Locator("#watch-counter-count")).ToHaveTextAsync((start + 2).ToString(CultureInfo.InvariantCulture));
+        await StorefrontServer.Screenshot(page, "client-in-cache-hit");
+    }
+
     /// <summary>Waits until WebAssembly has started the component: its controls are disabled until then (a cold start on a busy machine takes seconds).</summary>
     private static Task Interactive(IPage page, string selector) =>
         Assertions.Expect(page.Locator(selector)).ToBeEnabledAsync(new() { Timeout = 60_000 });
+
+    /// <summary>The "generated at" stamp of the cached panel in the server's HTML.</summary>
+    private static string Generated(string html)
+    {
+        var stamp = Regex.Match(html, "id=\"client-panel-generated\" datetime=\"([^\"]+)\"");
+        Assert.True(stamp.Success, "No generated-at stamp of the cached panel in the page.");
+        return stamp.Groups[1].Value;
+    }
 
     /// <summary>The parameter values of the EditPost WebAssembly marker in the page, as Blazor serialized them.</summary>
     private static JsonElement[] EditPostParameters(string html)
