@@ -149,7 +149,8 @@ internal sealed class ComponentTypeInfo
 
     private static string? FindUncachedWork(Type type, UseCacheAttribute? useCache, bool overridesLifecycle)
     {
-        if (useCache is not null || type.Assembly.GetName().Name?.StartsWith("Microsoft.AspNetCore.", StringComparison.Ordinal) == true)
+        // StrataScripts injects only to ask whether the Development overlay is on: the same for every request.
+        if (useCache is not null || type == typeof(StrataScripts) || type.Assembly.GetName().Name?.StartsWith("Microsoft.AspNetCore.", StringComparison.Ordinal) == true)
         {
             return null;
         }
