@@ -130,7 +130,7 @@ internal sealed class Cached{task}{n}<{tparams(n)}TResult>(CacheFunction functio
             var frontKey = new CacheKeyBuilder(function, stackalloc byte[256]);
 {adds.replace("        key", "            frontKey")}            if (closure is not null)
             {{
-                frontKey.AddCaptured(closure, inner.Target!);
+                frontKey.AddKnownLeftOut(closure, inner.Target!);
             }}
 
             return CacheRuntime.{run}(function, args, ref frontKey, {state}, {call});

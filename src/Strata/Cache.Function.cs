@@ -475,7 +475,7 @@ internal sealed class CachedTask0<TResult>(CacheFunction function, Func<Task<TRe
             var frontKey = new CacheKeyBuilder(function, stackalloc byte[256]);
             if (closure is not null)
             {
-                frontKey.AddCaptured(closure, inner.Target!);
+                frontKey.AddKnownLeftOut(closure, inner.Target!);
             }
 
             return CacheRuntime.RunCurrentTask(function, args, ref frontKey, inner, static s => s());
@@ -514,7 +514,7 @@ internal sealed class CachedValueTask0<TResult>(CacheFunction function, Func<Val
             var frontKey = new CacheKeyBuilder(function, stackalloc byte[256]);
             if (closure is not null)
             {
-                frontKey.AddCaptured(closure, inner.Target!);
+                frontKey.AddKnownLeftOut(closure, inner.Target!);
             }
 
             return CacheRuntime.RunCurrent(function, args, ref frontKey, inner, static s => s());
@@ -554,7 +554,7 @@ internal sealed class CachedTask1<T1, TResult>(CacheFunction function, Func<T1, 
             frontKey.Add(arg1);
             if (closure is not null)
             {
-                frontKey.AddCaptured(closure, inner.Target!);
+                frontKey.AddKnownLeftOut(closure, inner.Target!);
             }
 
             return CacheRuntime.RunCurrentTask(function, args, ref frontKey, (inner, arg1), static s => s.inner(s.arg1));
@@ -595,7 +595,7 @@ internal sealed class CachedValueTask1<T1, TResult>(CacheFunction function, Func
             frontKey.Add(arg1);
             if (closure is not null)
             {
-                frontKey.AddCaptured(closure, inner.Target!);
+                frontKey.AddKnownLeftOut(closure, inner.Target!);
             }
 
             return CacheRuntime.RunCurrent(function, args, ref frontKey, (inner, arg1), static s => s.inner(s.arg1));
@@ -637,7 +637,7 @@ internal sealed class CachedTask2<T1, T2, TResult>(CacheFunction function, Func<
             frontKey.Add(arg2);
             if (closure is not null)
             {
-                frontKey.AddCaptured(closure, inner.Target!);
+                frontKey.AddKnownLeftOut(closure, inner.Target!);
             }
 
             return CacheRuntime.RunCurrentTask(function, args, ref frontKey, (inner, arg1, arg2), static s => s.inner(s.arg1, s.arg2));
@@ -680,7 +680,7 @@ internal sealed class CachedValueTask2<T1, T2, TResult>(CacheFunction function, 
             frontKey.Add(arg2);
             if (closure is not null)
             {
-                frontKey.AddCaptured(closure, inner.Target!);
+                frontKey.AddKnownLeftOut(closure, inner.Target!);
             }
 
             return CacheRuntime.RunCurrent(function, args, ref frontKey, (inner, arg1, arg2), static s => s.inner(s.arg1, s.arg2));
@@ -724,7 +724,7 @@ internal sealed class CachedTask3<T1, T2, T3, TResult>(CacheFunction function, F
             frontKey.Add(arg3);
             if (closure is not null)
             {
-                frontKey.AddCaptured(closure, inner.Target!);
+                frontKey.AddKnownLeftOut(closure, inner.Target!);
             }
 
             return CacheRuntime.RunCurrentTask(function, args, ref frontKey, (inner, arg1, arg2, arg3), static s => s.inner(s.arg1, s.arg2, s.arg3));
@@ -769,7 +769,7 @@ internal sealed class CachedValueTask3<T1, T2, T3, TResult>(CacheFunction functi
             frontKey.Add(arg3);
             if (closure is not null)
             {
-                frontKey.AddCaptured(closure, inner.Target!);
+                frontKey.AddKnownLeftOut(closure, inner.Target!);
             }
 
             return CacheRuntime.RunCurrent(function, args, ref frontKey, (inner, arg1, arg2, arg3), static s => s.inner(s.arg1, s.arg2, s.arg3));
@@ -815,7 +815,7 @@ internal sealed class CachedTask4<T1, T2, T3, T4, TResult>(CacheFunction functio
             frontKey.Add(arg4);
             if (closure is not null)
             {
-                frontKey.AddCaptured(closure, inner.Target!);
+                frontKey.AddKnownLeftOut(closure, inner.Target!);
             }
 
             return CacheRuntime.RunCurrentTask(function, args, ref frontKey, (inner, arg1, arg2, arg3, arg4), static s => s.inner(s.arg1, s.arg2, s.arg3, s.arg4));
@@ -862,7 +862,7 @@ internal sealed class CachedValueTask4<T1, T2, T3, T4, TResult>(CacheFunction fu
             frontKey.Add(arg4);
             if (closure is not null)
             {
-                frontKey.AddCaptured(closure, inner.Target!);
+                frontKey.AddKnownLeftOut(closure, inner.Target!);
             }
 
             return CacheRuntime.RunCurrent(function, args, ref frontKey, (inner, arg1, arg2, arg3, arg4), static s => s.inner(s.arg1, s.arg2, s.arg3, s.arg4));
@@ -910,7 +910,7 @@ internal sealed class CachedTask5<T1, T2, T3, T4, T5, TResult>(CacheFunction fun
             frontKey.Add(arg5);
             if (closure is not null)
             {
-                frontKey.AddCaptured(closure, inner.Target!);
+                frontKey.AddKnownLeftOut(closure, inner.Target!);
             }
 
             return CacheRuntime.RunCurrentTask(function, args, ref frontKey, (inner, arg1, arg2, arg3, arg4, arg5), static s => s.inner(s.arg1, s.arg2, s.arg3, s.arg4, s.arg5));
@@ -959,7 +959,7 @@ internal sealed class CachedValueTask5<T1, T2, T3, T4, T5, TResult>(CacheFunctio
             frontKey.Add(arg5);
             if (closure is not null)
             {
-                frontKey.AddCaptured(closure, inner.Target!);
+                frontKey.AddKnownLeftOut(closure, inner.Target!);
             }
 
             return CacheRuntime.RunCurrent(function, args, ref frontKey, (inner, arg1, arg2, arg3, arg4, arg5), static s => s.inner(s.arg1, s.arg2, s.arg3, s.arg4, s.arg5));
@@ -1009,7 +1009,7 @@ internal sealed class CachedTask6<T1, T2, T3, T4, T5, T6, TResult>(CacheFunction
             frontKey.Add(arg6);
             if (closure is not null)
             {
-                frontKey.AddCaptured(closure, inner.Target!);
+                frontKey.AddKnownLeftOut(closure, inner.Target!);
             }
 
             return CacheRuntime.RunCurrentTask(function, args, ref frontKey, (inner, arg1, arg2, arg3, arg4, arg5, arg6), static s => s.inner(s.arg1, s.arg2, s.arg3, s.arg4, s.arg5, s.arg6));
@@ -1060,7 +1060,7 @@ internal sealed class CachedValueTask6<T1, T2, T3, T4, T5, T6, TResult>(CacheFun
             frontKey.Add(arg6);
             if (closure is not null)
             {
-                frontKey.AddCaptured(closure, inner.Target!);
+                frontKey.AddKnownLeftOut(closure, inner.Target!);
             }
 
             return CacheRuntime.RunCurrent(function, args, ref frontKey, (inner, arg1, arg2, arg3, arg4, arg5, arg6), static s => s.inner(s.arg1, s.arg2, s.arg3, s.arg4, s.arg5, s.arg6));

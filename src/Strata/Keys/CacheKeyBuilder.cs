@@ -144,6 +144,23 @@ public ref struct CacheKeyBuilder
         closure.Write(ref _writer, target, null, ref _description);
     }
 
+    /// <summary>
+    /// <see cref="AddCaptured(ClosureInfo, object)"/> for a closure the caller just found all left out
+    /// (<see cref="ClosureInfo.IsKnownLeftOut"/>): the same bytes, without checking again. The readable description, when
+    /// one is kept, still takes the full way.
+    /// </summary>
+    internal void AddKnownLeftOut(ClosureInfo closure, object target)
+    {
+        if (_description is not null)
+        {
+            AddCaptured(closure, target);
+            return;
+        }
+
+        _writer.WriteByte(KeyEncoder.Closure);
+        closure.WriteKnownLeftOut(ref _writer);
+    }
+
     internal CacheKey Build(long seed)
     {
         var hash = XxHash128.HashToUInt128(_writer.Written, seed);

@@ -115,14 +115,7 @@ internal sealed class ClosureInfo
     {
         if (parent is null && description is null && IsKnownLeftOut(target))
         {
-            // The bytes the full way below wrote when it decided on these variables (see IsKnownLeftOut).
-            writer.WriteVarUInt((uint)Fields.Length);
-            foreach (var field in Fields)
-            {
-                writer.WriteStringPayload(field.Name);
-                writer.WriteByte(field.LeftOutAs);
-            }
-
+            WriteKnownLeftOut(ref writer);
             return;
         }
 
@@ -155,6 +148,20 @@ internal sealed class ClosureInfo
         }
 
         context.LeaveFunction();
+    }
+
+    /// <summary>
+    /// Writes the bytes the full way of <see cref="Write(ref KeyWriter, object, EncodeContext?, ref StringBuilder?)"/> wrote
+    /// when it decided on these variables; only after <see cref="IsKnownLeftOut"/> returned true for the target.
+    /// </summary>
+    public void WriteKnownLeftOut(ref KeyWriter writer)
+    {
+        writer.WriteVarUInt((uint)Fields.Length);
+        foreach (var field in Fields)
+        {
+            writer.WriteStringPayload(field.Name);
+            writer.WriteByte(field.LeftOutAs);
+        }
     }
 
     /// <inheritdoc cref="Write(ref KeyWriter, object, EncodeContext?, ref StringBuilder?)"/>
