@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Strata.AspNetCore.Http;
@@ -20,8 +21,9 @@ internal sealed partial class ShellStore
 {
     private const string EnhancedNavigationAccept = "text/html; blazor-enhanced-nav=on";
 
-    private readonly ConcurrentDictionary<string, StaticShell> _shells = new(StringComparer.OrdinalIgnoreCase);
-    private readonly ConcurrentDictionary<string, string> _dynamic = new(StringComparer.OrdinalIgnoreCase);
+    // Ordinal: a route parameter's value may be case-sensitive (/posts/{slug}); a path spelled otherwise is rendered.
+    private readonly ConcurrentDictionary<string, StaticShell> _shells = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _dynamic = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
@@ -45,6 +47,23 @@ internal sealed partial class ShellStore
 
     /// <summary>Asks for a shell to be made again (set by <see cref="ShellPrerenderer"/>).</summary>
     public Action<string>? Regenerate { get; set; }
+
+    /// <summary>Tells that a page was rendered for a request no shell served: its path, endpoint and route values (set by <see cref="ShellPrerenderer"/>).</summary>
+    public Action<string, Endpoint, RouteValueDictionary>? RenderedOnDemand { get; set; }
+
+    /// <summary>
+    /// After a page was rendered for a request (no shell served it): a <c>200</c> GET without a query string of a route with
+    /// parameters may make a shell of its own (a value its <c>[StaticParams]</c> method did not list).
+    /// </summary>
+    public void Rendered(HttpContext context, Endpoint endpoint)
+    {
+        var request = context.Request;
+        if (RenderedOnDemand is { } onDemand && request.RouteValues.Count > 0 && context.Response.StatusCode == StatusCodes.Status200OK &&
+            HttpMethods.IsGet(request.Method) && !request.QueryString.HasValue)
+        {
+            onDemand(request.Path.HasValue ? request.Path.Value! : "/", endpoint, request.RouteValues);
+        }
+    }
 
     public long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
