@@ -108,14 +108,16 @@ public sealed class StaticParamsAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    /// <summary>Why values of <paramref name="element"/> fit none of the routes, or <see langword="null"/> when one fits (or it cannot be told).</summary>
+    /// <summary>
+    /// Why values of <paramref name="element"/> do not fit one of the routes (each value is bound to every route of the
+    /// page that has parameters), or <see langword="null"/> when they fit all (or it cannot be told before run time).
+    /// </summary>
     private static string? Misfit(ITypeSymbol element, List<Route> routes, Types t)
     {
-        var first = routes[0];
         if (IsScalar(element, t))
         {
-            return routes.Any(r => r.Parameters.Count == 1) ? null
-                : $"which are single values, but the route '{first.Template}' has {first.Parameters.Count} parameters: list objects whose properties name them, e.g. new {{ {string.Join(", ", first.Parameters.Select(p => Capitalize(p.Name) + " = ..."))} }}";
+            return routes.FirstOrDefault(r => r.Parameters.Count != 1) is not { } route ? null
+                : $"which are single values, but the route '{route.Template}' has {route.Parameters.Count} parameters: list objects whose properties name them, e.g. new {{ {string.Join(", ", route.Parameters.Select(p => Capitalize(p.Name) + " = ..."))} }}";
         }
 
         if (element.SpecialType == SpecialType.System_Object || element.TypeKind is TypeKind.Interface or TypeKind.TypeParameter or TypeKind.Dynamic)
@@ -126,19 +128,18 @@ public sealed class StaticParamsAnalyzer : DiagnosticAnalyzer
         var properties = Properties(element);
         foreach (var route in routes)
         {
-            if (properties.All(p => route.Parameters.Any(r => Same(r.Name, p))) && route.Parameters.All(r => !r.Required || properties.Any(p => Same(r.Name, p))))
+            if (properties.FirstOrDefault(p => !route.Parameters.Any(r => Same(r.Name, p))) is { } extra)
             {
-                return null;
+                return $"whose property '{extra}' is not a parameter of the route '{route.Template}'. Each public property of a listed value names a route parameter: remove it, or rename it after the parameter.";
+            }
+
+            if (route.Parameters.FirstOrDefault(r => r.Required && !properties.Any(p => Same(r.Name, p))) is { Name: { } missing })
+            {
+                return $"which has no property for the parameter '{missing}' of the route '{route.Template}'. Add a property '{Capitalize(missing)}' (route parameters are matched by name, ignoring case).";
             }
         }
 
-        if (properties.FirstOrDefault(p => !first.Parameters.Any(r => Same(r.Name, p))) is { } extra)
-        {
-            return $"whose property '{extra}' is not a parameter of the route '{first.Template}'. Each public property of a listed value names a route parameter: remove it, or rename it after the parameter.";
-        }
-
-        var missing = first.Parameters.First(r => r.Required && !properties.Any(p => Same(r.Name, p)));
-        return $"which has no property for the parameter '{missing.Name}' of the route '{first.Template}'. Add a property '{Capitalize(missing.Name)}' (route parameters are matched by name, ignoring case).";
+        return null;
     }
 
     private static List<string> Properties(ITypeSymbol type)

@@ -92,7 +92,37 @@ internal sealed partial class ShellPrerenderer : IHostedService
         }
 
         _lifetime.ApplicationStarted.Register(() => _ = Task.Run(PrerenderAllAsync));
+        if (_store.Backplanes.Length > 0)
+        {
+            _ = Task.Run(ConfirmTagsAsync);
+        }
+
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Keeps the tag backplanes' tag state confirmed while shells answer requests without reading any cache (each read
+    /// checks it otherwise): a tag check every quarter of the shortest bound, at most every second. One small round trip per
+    /// period per instance, not per request; an invalidation made elsewhere usually arrives sooner, by message.
+    /// </summary>
+    private async Task ConfirmTagsAsync()
+    {
+        var bound = _store.Backplanes.Min(b => b.MaxTagStaleness.TotalMilliseconds);
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(Math.Clamp(bound / 4, 10, 1000)));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false))
+            {
+                foreach (var handler in _store.Backplanes.OfType<ICacheHandler>())
+                {
+                    await handler.RefreshTagsAsync(_stopping.Token).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // stopping
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

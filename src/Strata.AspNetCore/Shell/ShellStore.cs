@@ -15,7 +15,9 @@ namespace Strata.AspNetCore.Shell;
 /// regenerated in the background; an expired one (an entry passed its <c>expire</c>, or a tag or its path was expired by
 /// <c>UpdateTag</c>, <c>RevalidatePath</c> or <c>RevalidateTag</c> without a profile) is not served: the request renders the
 /// page, and the shell is regenerated. Shells are kept only when every cache handler is a memory handler, whose tag
-/// manifest tells at once whether a tag changed (other handlers do not say when a tag became stale).
+/// manifest tells at once whether a tag changed, or a tag backplane (<see cref="ITagBackplane"/>: Redis) that applies every
+/// invalidation made on any instance to those manifests; then a shell is served only while each backplane confirmed its
+/// tag state within its bound. Other handlers do not say when a tag became stale.
 /// </summary>
 internal sealed partial class ShellStore
 {
@@ -33,11 +35,23 @@ internal sealed partial class ShellStore
         _logger = logger;
         var handlers = runtime.Kinds.Select(runtime.GetHandler).Distinct().ToArray();
         Handlers = handlers.OfType<MemoryCacheHandler>().ToArray();
+        Backplanes = handlers.OfType<ITagBackplane>().Where(b => b.IsTagBackplane).ToArray();
+        _backplaneBounds = Backplanes.Select(b => (long)b.MaxTagStaleness.TotalMilliseconds).ToArray();
         NotSupportedReason = !options.Value.Enabled ? "Strata:StaticShell:Enabled is false"
-            : handlers.FirstOrDefault(h => h is not MemoryCacheHandler) is { } other
-                ? $"the cache handler {other.GetType().Name} cannot tell when a tag becomes stale, so a shell could outlive what it shows"
-                : null;
+            : handlers.FirstOrDefault(h => h is not MemoryCacheHandler && h is not ITagBackplane { IsTagBackplane: true }) is { } other
+                ? $"the cache handler {other.GetType().Name} does not report tag invalidations to the in-memory handlers (it is no tag backplane), so a shell could outlive what it shows"
+                : Backplanes.Length > 0 && Handlers.Length == 0
+                    ? "no cache kind is in memory, so no tag manifest receives the invalidations of the tag backplane"
+                    : null;
     }
+
+    /// <summary>
+    /// The handlers (Redis) that apply every invalidation made on any instance to <see cref="Handlers"/>' manifests: a shell is
+    /// judged by those manifests only while each of them confirmed its tag state within its bound.
+    /// </summary>
+    public ITagBackplane[] Backplanes { get; }
+
+    private readonly long[] _backplaneBounds;
 
     /// <summary>Why shells are off, or <see langword="null"/> when they are on.</summary>
     public string? NotSupportedReason { get; }
@@ -100,6 +114,11 @@ internal sealed partial class ShellStore
         var verdict = Judge(shell);
         if (verdict != ShellVerdict.Fresh)
         {
+            if (verdict == ShellVerdict.Unconfirmed)
+            {
+                return false;
+            }
+
             Regenerate?.Invoke(shell.Path);
             if (verdict == ShellVerdict.Expired)
             {
@@ -156,13 +175,25 @@ internal sealed partial class ShellStore
     [LoggerMessage(EventId = 45, Level = LogLevel.Warning, Message = "The static shell of {Path} is no longer used: {Reason}. The page is rendered on every request.")]
     private partial void LogDynamic(string path, string reason);
 
-    /// <summary>Whether what the shell was built from is still fresh, stale (serve it once more, regenerate) or expired (do not serve it).</summary>
+    /// <summary>
+    /// Whether what the shell was built from is still fresh, stale (serve it once more, regenerate) or expired (do not serve
+    /// it); or unconfirmed: a tag backplane has not confirmed its tag state within its bound (a Redis outage), so other
+    /// instances' invalidations may be missing here (do not serve it; nothing to regenerate).
+    /// </summary>
     public ShellVerdict Judge(StaticShell shell)
     {
         var now = NowMs;
         if (now > shell.ExpireAt)
         {
             return ShellVerdict.Expired;
+        }
+
+        for (var i = 0; i < Backplanes.Length; i++)
+        {
+            if (now - Backplanes[i].TagsConfirmedAt > _backplaneBounds[i])
+            {
+                return ShellVerdict.Unconfirmed;
+            }
         }
 
         var verdict = now > shell.StaleAt ? ShellVerdict.Stale : ShellVerdict.Fresh;
@@ -224,4 +255,5 @@ internal enum ShellVerdict
     Fresh,
     Stale,
     Expired,
+    Unconfirmed,
 }

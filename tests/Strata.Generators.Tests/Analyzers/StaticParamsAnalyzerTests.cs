@@ -87,6 +87,10 @@ public sealed class StaticParamsAnalyzerTests
 
         [Route("/sections/{section}/{id:int}/{page:int}")]
         public class Missing : ComponentBase { [StaticParams] public static SectionParams[] {|STRATA078:Values|}() => []; }
+
+        [Route("/p/{id:int}")]
+        [Route("/p/{section}/{id:int}")]
+        public class TwoRoutes : ComponentBase { [StaticParams] public static int[] {|STRATA078:Ids|}() => [1]; }
         """);
 
     [Fact]
