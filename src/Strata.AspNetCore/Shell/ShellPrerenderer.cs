@@ -26,8 +26,8 @@ namespace Strata.AspNetCore.Shell;
 /// without route parameters, and every value a page's <c>[StaticParams]</c> method lists (<see cref="StaticParams"/>), is
 /// rendered through its endpoint in a request scope marked as a prerender, with no visitor (no cookies, headers or query),
 /// at most <see cref="StaticShellOptions.PrerenderConcurrency"/> at a time; again when <see cref="ShellStore"/> finds a
-/// shell stale or expired; and, for a value not listed, after a request rendered it. A page becomes a shell when it rendered completely (no part still
-/// streaming), read no request data and no private cache, and every application component outside its cached components
+/// shell stale or expired; and, for a value not listed, after a request rendered it. A page becomes a shell when it
+/// rendered completely (no part still streaming), read no request data and no private cache, and every application component outside its cached components
 /// only renders its parameters (one that injects a service or loads data in a lifecycle method may read what no cache
 /// tracks). Otherwise it stays dynamic, and the reason is logged.
 /// </summary>
@@ -53,7 +53,7 @@ internal sealed partial class ShellPrerenderer : IHostedService
     private readonly ILogger _logger;
     private readonly string? _antiforgeryCookie;
     private readonly SemaphoreSlim _slots;
-    private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ConcurrentDictionary<string, ShellRoute> _routes = new(StringComparer.Ordinal);
@@ -276,9 +276,15 @@ internal sealed partial class ShellPrerenderer : IHostedService
             return;
         }
 
-        if (Interlocked.Increment(ref _onDemand) > _maxOnDemand)
+        if (Volatile.Read(ref _onDemand) > _maxOnDemand)
         {
-            if (_onDemand == _maxOnDemand + 1)
+            return;
+        }
+
+        var count = Interlocked.Increment(ref _onDemand);
+        if (count > _maxOnDemand)
+        {
+            if (count == _maxOnDemand + 1)
             {
                 LogOnDemandFull(_maxOnDemand);
             }
