@@ -78,6 +78,7 @@ public sealed class TwoProcessTests : IAsyncLifetime
     {
         var (a, b) = (_apps[0], _apps[1]);
         var before = await ShellAsync(b, "/shelf/3", notETag: null);
+        var otherBefore = await ShellAsync(b, "/shelf/4", notETag: null);
         await AdvanceAsync(1);
 
         (await _http.PostAsync(new Uri(a, "/api/revalidate?tag=product-3"), null)).EnsureSuccessStatusCode(); // RevalidateTag(tag, "max")
@@ -88,7 +89,7 @@ public sealed class TwoProcessTests : IAsyncLifetime
 
         Assert.Equal("STALE", noticed.Status); // served once more while it is regenerated, as on the instance that revalidated
         Assert.NotEqual(before, after); // the regenerated shell, with the refreshed product
-        Assert.Equal("HIT", other.Status); // another product's shell was left alone
+        Assert.Equal(("HIT", otherBefore), other); // another product's shell was left alone
     }
 
     [Fact]
@@ -102,8 +103,7 @@ public sealed class TwoProcessTests : IAsyncLifetime
         {
             await AdvanceAsync(11); // past MaxStalenessDuringOutage (10 s) without a tag check Redis answered
             var during = await FirstAsync(b, "/shelf/3", _ => true);
-            Assert.NotEqual("HIT", during.Status);
-            Assert.Null(during.ETag); // rendered for the request: another instance's invalidation could be missing here
+            Assert.Null(during.ETag); // rendered for the request (its caches may be hits): another instance's invalidation could be missing here
         }
         finally
         {
@@ -132,7 +132,10 @@ public sealed class TwoProcessTests : IAsyncLifetime
         }
     }
 
-    /// <summary>The ETag of the static shell of <paramref name="path"/> once it is served (a HIT), other than <paramref name="notETag"/>.</summary>
+    /// <summary>
+    /// The ETag of the static shell of <paramref name="path"/> once it is served fresh (a HIT with an ETag: a page rendered for
+    /// the request has none, even when all its caches were hits), other than <paramref name="notETag"/>.
+    /// </summary>
     private async Task<string> ShellAsync(Uri app, string path, string? notETag) =>
         (await FirstAsync(app, path, r => r.Status == "HIT" && r.ETag is not null && r.ETag != notETag)).ETag!;
 
