@@ -42,6 +42,8 @@ internal sealed partial class ShellStore
                 ? $"the cache handler {other.GetType().Name} does not report tag invalidations to the in-memory handlers (it is no tag backplane), so a shell could outlive what it shows"
                 : Backplanes.Length > 0 && Handlers.Length == 0
                     ? "no cache kind is in memory, so no tag manifest receives the invalidations of the tag backplane"
+                : Backplanes.FirstOrDefault(b => b.MaxTagStaleness <= TimeSpan.Zero) is { } strict
+                    ? $"{strict.GetType().Name} trusts no tag state it has not just confirmed (MaxStalenessDuringOutage is 0), which a shell served without asking it cannot follow"
                     : null;
     }
 
