@@ -3,7 +3,7 @@ using Microsoft.CodeAnalysis;
 namespace Strata.Generators;
 
 /// <summary>Every diagnostic of Strata's analyzers. Ids are stable; each links to its page under docs/diagnostics/.</summary>
-internal static class Descriptors
+internal static partial class Descriptors
 {
     private const string Category = "Strata";
 

@@ -415,6 +415,18 @@ public sealed partial class RedisCacheHandler
     /// <summary>Makes this handler the tag backplane of an instance's in-memory cache kinds (see <see cref="RedisCacheHandlerOptions.TagBackplane"/>).</summary>
     internal void AttachBackplane(MemoryCacheHandler[] handlers) => _backplane = handlers;
 
+    /// <inheritdoc />
+    /// <remarks>On unless <see cref="RedisCacheHandlerOptions.TagBackplane"/> is off.</remarks>
+    public bool IsTagBackplane => _options.TagBackplane;
+
+    /// <inheritdoc />
+    /// <remarks>When the last tag check that Redis answered started (a check replays every change since the previous one).</remarks>
+    public long TagsConfirmedAt => Volatile.Read(ref _confirmedAt);
+
+    /// <inheritdoc />
+    /// <remarks><see cref="RedisCacheHandlerOptions.MaxStalenessDuringOutage"/>: the bound the local tier keeps too.</remarks>
+    public TimeSpan MaxTagStaleness => _options.MaxStalenessDuringOutage;
+
     private void AdvanceVersion(long revision)
     {
         var seen = Volatile.Read(ref _syncedVersion);

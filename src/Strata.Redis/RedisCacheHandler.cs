@@ -35,7 +35,7 @@ namespace Strata.Redis;
 /// unless Redis lost its data.
 /// </para>
 /// </remarks>
-public sealed partial class RedisCacheHandler : ICacheHandler, ICacheRefreshCoordinator, ICacheHandlerHealth, IAsyncDisposable
+public sealed partial class RedisCacheHandler : ICacheHandler, ICacheRefreshCoordinator, ICacheHandlerHealth, ITagBackplane, IAsyncDisposable
 {
     private static readonly string[] NoTags = [];
 

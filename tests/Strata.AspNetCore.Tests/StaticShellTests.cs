@@ -18,7 +18,7 @@ public sealed class StaticShellTests
         return app;
     }
 
-    private static async Task Idle(TestAppFactory app)
+    internal static async Task Idle(TestAppFactory app)
     {
         try
         {
@@ -30,7 +30,7 @@ public sealed class StaticShellTests
         }
     }
 
-    private static async Task<(HttpResponseMessage Response, string Body)> Get(HttpClient client, string url, Action<HttpRequestMessage>? configure = null)
+    internal static async Task<(HttpResponseMessage Response, string Body)> Get(HttpClient client, string url, Action<HttpRequestMessage>? configure = null)
     {
         var message = new HttpRequestMessage(HttpMethod.Get, url);
         configure?.Invoke(message);

@@ -52,6 +52,10 @@ internal sealed class StrataRequestMiddleware(
         }
 
         await RunAsync(runtime, _antiforgeryCookie, context, endpoint, isComponentEndpoint, next, actions);
+        if (isComponentEndpoint)
+        {
+            shells.Rendered(context, endpoint!);
+        }
     }
 
     /// <summary>

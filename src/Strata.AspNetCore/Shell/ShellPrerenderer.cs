@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.IO.Hashing;
+using System.Reflection;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components;
@@ -9,6 +10,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
+using Microsoft.AspNetCore.Routing.Template;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -21,10 +23,11 @@ namespace Strata.AspNetCore.Shell;
 
 /// <summary>
 /// Makes static shells: once the application has started (in the background, so readiness is not delayed), every page
-/// without route parameters is rendered through its endpoint in a request scope marked as a prerender, with no visitor
-/// (no cookies, headers or query), at most <see cref="StaticShellOptions.PrerenderConcurrency"/> at a time; and again when
-/// <see cref="ShellStore"/> finds a shell stale or expired. A page becomes a shell when it rendered completely (no part still
-/// streaming), read no request data and no private cache, and every application component outside its cached components
+/// without route parameters, and every value a page's <c>[StaticParams]</c> method lists (<see cref="StaticParams"/>), is
+/// rendered through its endpoint in a request scope marked as a prerender, with no visitor (no cookies, headers or query),
+/// at most <see cref="StaticShellOptions.PrerenderConcurrency"/> at a time; again when <see cref="ShellStore"/> finds a
+/// shell stale or expired; and, for a value not listed, after a request rendered it. A page becomes a shell when it
+/// rendered completely (no part still streaming), read no request data and no private cache, and every application component outside its cached components
 /// only renders its parameters (one that injects a service or loads data in a lifecycle method may read what no cache
 /// tracks). Otherwise it stays dynamic, and the reason is logged.
 /// </summary>
@@ -50,15 +53,22 @@ internal sealed partial class ShellPrerenderer : IHostedService
     private readonly ILogger _logger;
     private readonly string? _antiforgeryCookie;
     private readonly SemaphoreSlim _slots;
-    private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private Dictionary<string, RouteEndpoint> _routes = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, ShellRoute> _routes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Endpoint, byte> _paramPages = new();
+    private readonly TemplateBinderFactory _binders;
+    private readonly int _maxOnDemand;
+    private int _onDemand;
 
     public ShellPrerenderer(
         ShellStore store, CacheRuntime runtime, IServiceScopeFactory scopes, EndpointDataSource endpoints, IHostApplicationLifetime lifetime,
-        IHttpContextAccessor accessor, IOptions<StaticShellOptions> options, IOptions<AntiforgeryOptions> antiforgery, ILogger<ShellPrerenderer> logger)
+        IHttpContextAccessor accessor, IOptions<StaticShellOptions> options, IOptions<AntiforgeryOptions> antiforgery, TemplateBinderFactory binders,
+        ILogger<ShellPrerenderer> logger)
     {
+        _binders = binders;
+        _maxOnDemand = options.Value.MaxOnDemandShells;
         _store = store;
         _runtime = runtime;
         _scopes = scopes;
@@ -69,6 +79,7 @@ internal sealed partial class ShellPrerenderer : IHostedService
         _antiforgeryCookie = antiforgery.Value.Cookie.Name;
         _slots = new SemaphoreSlim(Math.Max(1, options.Value.PrerenderConcurrency));
         store.Regenerate = Schedule;
+        store.RenderedOnDemand = OnDemand;
     }
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -81,7 +92,37 @@ internal sealed partial class ShellPrerenderer : IHostedService
         }
 
         _lifetime.ApplicationStarted.Register(() => _ = Task.Run(PrerenderAllAsync));
+        if (_store.Backplanes.Length > 0)
+        {
+            _ = Task.Run(ConfirmTagsAsync);
+        }
+
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Keeps the tag backplanes' tag state confirmed while shells answer requests without reading any cache (each read
+    /// checks it otherwise): a tag check every quarter of the shortest bound, at most every second. One small round trip per
+    /// period per instance, not per request; an invalidation made elsewhere usually arrives sooner, by message.
+    /// </summary>
+    private async Task ConfirmTagsAsync()
+    {
+        var bound = _store.Backplanes.Min(b => b.MaxTagStaleness.TotalMilliseconds);
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(Math.Clamp(bound / 4, 10, 1000)));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false))
+            {
+                foreach (var handler in _store.Backplanes.OfType<ICacheHandler>())
+                {
+                    await handler.RefreshTagsAsync(_stopping.Token).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // stopping
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -103,7 +144,7 @@ internal sealed partial class ShellPrerenderer : IHostedService
     /// <summary>Makes the shell of <paramref name="path"/> again, unless that is already under way.</summary>
     public void Schedule(string path)
     {
-        if (_stopping.IsCancellationRequested || !_routes.TryGetValue(path, out var endpoint) || _running.ContainsKey(path))
+        if (_stopping.IsCancellationRequested || !_routes.TryGetValue(path, out var route) || _running.ContainsKey(path))
         {
             return;
         }
@@ -121,7 +162,7 @@ internal sealed partial class ShellPrerenderer : IHostedService
             {
                 try
                 {
-                    await PrerenderAsync(endpoint, path).ConfigureAwait(false);
+                    await PrerenderAsync(route, path).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -132,21 +173,34 @@ internal sealed partial class ShellPrerenderer : IHostedService
         }
     }
 
+    /// <summary>
+    /// Every page without route parameters, and every value a page's <c>[StaticParams]</c> method lists (called once per page,
+    /// with services from a scope), is prerendered.
+    /// </summary>
     private async Task PrerenderAllAsync()
     {
         try
         {
-            var routes = new Dictionary<string, RouteEndpoint>(StringComparer.OrdinalIgnoreCase);
+            var listed = new Dictionary<Type, (string Provider, List<object?> Values)?>();
             foreach (var endpoint in _endpoints.Endpoints.OfType<RouteEndpoint>())
             {
-                if (StaticPath(endpoint) is { } path)
+                if (endpoint.Metadata.GetMetadata<ComponentTypeMetadata>() is not { } page || !Prerenderable(endpoint))
                 {
-                    routes.TryAdd(path, endpoint);
+                    continue;
+                }
+
+                if (endpoint.RoutePattern.Parameters.Count == 0)
+                {
+                    var segments = endpoint.RoutePattern.PathSegments.Select(s => string.Concat(s.Parts.OfType<RoutePatternLiteralPart>().Select(p => p.Content)));
+                    _routes.TryAdd("/" + string.Join('/', segments), new ShellRoute(endpoint, Values: null));
+                }
+                else
+                {
+                    await AddListedAsync(endpoint, page.Type, listed).ConfigureAwait(false);
                 }
             }
 
-            _routes = routes;
-            foreach (var path in routes.Keys)
+            foreach (var path in _routes.Keys)
             {
                 Schedule(path);
             }
@@ -161,22 +215,90 @@ internal sealed partial class ShellPrerenderer : IHostedService
         }
     }
 
-    /// <summary>The path of a page endpoint without route parameters that answers GET and needs no authorization; otherwise <see langword="null"/>.</summary>
-    private static string? StaticPath(RouteEndpoint endpoint)
-    {
-        var metadata = endpoint.Metadata;
-        if (metadata.GetMetadata<ComponentTypeMetadata>() is null || metadata.GetMetadata<IAuthorizeData>() is not null ||
-            metadata.GetMetadata<IHttpMethodMetadata>() is { } methods && !methods.HttpMethods.Contains(HttpMethods.Get, StringComparer.OrdinalIgnoreCase) ||
-            endpoint.RoutePattern.Parameters.Count > 0)
-        {
-            return null;
-        }
+    /// <summary>Whether a page endpoint answers GET and needs no authorization.</summary>
+    private static bool Prerenderable(RouteEndpoint endpoint) =>
+        endpoint.Metadata.GetMetadata<IAuthorizeData>() is null &&
+        (endpoint.Metadata.GetMetadata<IHttpMethodMetadata>() is not { } methods || methods.HttpMethods.Contains(HttpMethods.Get, StringComparer.OrdinalIgnoreCase));
 
-        var segments = endpoint.RoutePattern.PathSegments.Select(s => string.Concat(s.Parts.OfType<RoutePatternLiteralPart>().Select(p => p.Content)));
-        return "/" + string.Join('/', segments);
+    /// <summary>
+    /// The paths of the values the page's <c>[StaticParams]</c> method lists for the route of <paramref name="endpoint"/>; a
+    /// method of the wrong shape, or a value that does not fit the route, is logged (event 47) and nothing of it prerendered.
+    /// </summary>
+    private async Task AddListedAsync(RouteEndpoint endpoint, Type page, Dictionary<Type, (string Provider, List<object?> Values)?> listed)
+    {
+        var route = endpoint.RoutePattern.RawText ?? page.Name;
+        try
+        {
+            if (!listed.TryGetValue(page, out var found))
+            {
+                // One call per page, whatever its number of routes.
+                listed[page] = null;
+                if (StaticParams.Find(page) is not { } method)
+                {
+                    return;
+                }
+
+                await using var scope = _scopes.CreateAsyncScope();
+                listed[page] = found = ($"{page.Name}.{method.Name}", await StaticParams.ListAsync(method, scope.ServiceProvider, _stopping.Token).ConfigureAwait(false));
+            }
+
+            if (found is not var (provider, values))
+            {
+                return;
+            }
+
+            var binder = _binders.Create(endpoint.RoutePattern);
+            var paths = values.Select(v => StaticParams.Bind(endpoint, binder, v, provider)).ToArray();
+            foreach (var (path, routeValues) in paths)
+            {
+                _routes.TryAdd(path, new ShellRoute(endpoint, routeValues));
+            }
+
+            _paramPages.TryAdd(endpoint, 0);
+            LogListed(route, paths.Length);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            var cause = (ex as TargetInvocationException)?.InnerException ?? ex;
+            LogStaticParamsFailed(route, cause.Message, cause);
+        }
     }
 
-    private async Task PrerenderAsync(RouteEndpoint endpoint, string path)
+    /// <summary>
+    /// A request rendered a value the page's <c>[StaticParams]</c> method did not list (and answered 200): it is prerendered
+    /// too, as Next.js generates such a page on demand and keeps it, up to <see cref="StaticShellOptions.MaxOnDemandShells"/>
+    /// values (each tried once), so that requests for made-up values cannot fill the memory.
+    /// </summary>
+    private void OnDemand(string path, Endpoint endpoint, RouteValueDictionary values)
+    {
+        if (!_paramPages.ContainsKey(endpoint) || _routes.ContainsKey(path) || endpoint is not RouteEndpoint route)
+        {
+            return;
+        }
+
+        if (Volatile.Read(ref _onDemand) > _maxOnDemand)
+        {
+            return;
+        }
+
+        var count = Interlocked.Increment(ref _onDemand);
+        if (count > _maxOnDemand)
+        {
+            if (count == _maxOnDemand + 1)
+            {
+                LogOnDemandFull(_maxOnDemand);
+            }
+
+            return;
+        }
+
+        if (_routes.TryAdd(path, new ShellRoute(route, new RouteValueDictionary(values))))
+        {
+            Schedule(path);
+        }
+    }
+
+    private async Task PrerenderAsync(ShellRoute route, string path)
     {
         try
         {
@@ -189,15 +311,15 @@ internal sealed partial class ShellPrerenderer : IHostedService
 
         try
         {
-            var document = await RenderStaticAsync(endpoint, path, enhanced: false).ConfigureAwait(false);
+            var document = await RenderStaticAsync(route, path, enhanced: false).ConfigureAwait(false);
             if (document?.Entries is { } built && built.StaleAt < _store.NowMs)
             {
                 // It was built from a stale entry, whose refresh is under way: wait for it and render again (once).
                 await _runtime.FlushAsync().ConfigureAwait(false);
-                document = await RenderStaticAsync(endpoint, path, enhanced: false).ConfigureAwait(false);
+                document = await RenderStaticAsync(route, path, enhanced: false).ConfigureAwait(false);
             }
 
-            var enhanced = document is null ? null : await RenderStaticAsync(endpoint, path, enhanced: true).ConfigureAwait(false);
+            var enhanced = document is null ? null : await RenderStaticAsync(route, path, enhanced: true).ConfigureAwait(false);
             if (document is null || enhanced is null)
             {
                 return;
@@ -227,14 +349,14 @@ internal sealed partial class ShellPrerenderer : IHostedService
     }
 
     /// <summary>One variant of the page, or <see langword="null"/> (its shell removed, the reason logged) when it is not static.</summary>
-    private async Task<Rendered?> RenderStaticAsync(RouteEndpoint endpoint, string path, bool enhanced)
+    private async Task<Rendered?> RenderStaticAsync(ShellRoute route, string path, bool enhanced)
     {
         if (_store.IsDynamic(path))
         {
             return null;
         }
 
-        var page = PerResponseMarkup(await RenderAsync(endpoint, path, enhanced).ConfigureAwait(false));
+        var page = PerResponseMarkup(await RenderAsync(route, path, enhanced).ConfigureAwait(false));
         if (page.NotStatic is { } reason)
         {
             _store.Remove(path);
@@ -259,8 +381,9 @@ internal sealed partial class ShellPrerenderer : IHostedService
     /// what Blazor flushed before the first streamed part, judged at that moment (<see cref="ShellCapture"/>); the streamed
     /// parts are not waited for (they are rendered for each request) and the render ends in the background.
     /// </summary>
-    private async Task<Rendered> RenderAsync(RouteEndpoint endpoint, string path, bool enhanced)
+    private async Task<Rendered> RenderAsync(ShellRoute route, string path, bool enhanced)
     {
+        var endpoint = route.Endpoint;
         var scope = _scopes.CreateAsyncScope();
         var context = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
         var request = context.Request;
@@ -269,6 +392,10 @@ internal sealed partial class ShellPrerenderer : IHostedService
         request.Host = new HostString("localhost");
         request.Path = path;
         request.Headers.Accept = enhanced ? EnhancedNavigationAccept : "text/html";
+        if (route.Values is { } values)
+        {
+            request.RouteValues = new RouteValueDictionary(values);
+        }
 #pragma warning disable BL0006 // the shell capture asks it where components are; its dispatcher tells when the first part is written
         var renderer = EndpointRenderer is { } type ? scope.ServiceProvider.GetService(type) as Renderer : null;
         var capture = new ShellCapture(renderer);
@@ -420,6 +547,18 @@ internal sealed partial class ShellPrerenderer : IHostedService
 
     [LoggerMessage(EventId = 43, Level = LogLevel.Information, Message = "The static shell is off: {Reason}.")]
     private partial void LogOff(string reason);
+
+    [LoggerMessage(EventId = 47, Level = LogLevel.Error, Message = "Route {Route}: the page's [StaticParams] method failed: {Reason} None of its values is prerendered (each is rendered on demand). See docs/web/static-shell.md#route-parameters-staticparams.")]
+    private partial void LogStaticParamsFailed(string route, string reason, Exception exception);
+
+    [LoggerMessage(EventId = 48, Level = LogLevel.Information, Message = "Route {Route}: [StaticParams] listed {Count} value(s) to prerender.")]
+    private partial void LogListed(string route, int count);
+
+    [LoggerMessage(EventId = 49, Level = LogLevel.Warning, Message = "{Max} values that [StaticParams] methods did not list have been prerendered on demand (Strata:StaticShell:MaxOnDemandShells); other unlisted values are rendered on every request.")]
+    private partial void LogOnDemandFull(int max);
+
+    /// <summary>A path to prerender: its page's endpoint and, for a route with parameters, the route values a request for it gets.</summary>
+    private sealed record ShellRoute(RouteEndpoint Endpoint, RouteValueDictionary? Values);
 
     /// <summary>A prerendered variant: its bytes and headers, its streaming boundaries when it streams, the tags and entries it was built from, and why it cannot be a shell.</summary>
     private sealed record Rendered(byte[] Body, KeyValuePair<string, StringValues>[] Headers, string[] Tags, string? NotStatic, bool ReadsRequestData)

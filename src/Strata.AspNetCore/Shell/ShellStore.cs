@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Strata.AspNetCore.Http;
@@ -14,14 +15,17 @@ namespace Strata.AspNetCore.Shell;
 /// regenerated in the background; an expired one (an entry passed its <c>expire</c>, or a tag or its path was expired by
 /// <c>UpdateTag</c>, <c>RevalidatePath</c> or <c>RevalidateTag</c> without a profile) is not served: the request renders the
 /// page, and the shell is regenerated. Shells are kept only when every cache handler is a memory handler, whose tag
-/// manifest tells at once whether a tag changed (other handlers do not say when a tag became stale).
+/// manifest tells at once whether a tag changed, or a tag backplane (<see cref="ITagBackplane"/>: Redis) that applies every
+/// invalidation made on any instance to those manifests; then a shell is served only while each backplane confirmed its
+/// tag state within its bound. Other handlers do not say when a tag became stale.
 /// </summary>
 internal sealed partial class ShellStore
 {
     private const string EnhancedNavigationAccept = "text/html; blazor-enhanced-nav=on";
 
-    private readonly ConcurrentDictionary<string, StaticShell> _shells = new(StringComparer.OrdinalIgnoreCase);
-    private readonly ConcurrentDictionary<string, string> _dynamic = new(StringComparer.OrdinalIgnoreCase);
+    // Ordinal: a route parameter's value may be case-sensitive (/posts/{slug}); a path spelled otherwise is rendered.
+    private readonly ConcurrentDictionary<string, StaticShell> _shells = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _dynamic = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
@@ -31,11 +35,25 @@ internal sealed partial class ShellStore
         _logger = logger;
         var handlers = runtime.Kinds.Select(runtime.GetHandler).Distinct().ToArray();
         Handlers = handlers.OfType<MemoryCacheHandler>().ToArray();
+        Backplanes = handlers.OfType<ITagBackplane>().Where(b => b.IsTagBackplane).ToArray();
+        _backplaneBounds = Backplanes.Select(b => (long)b.MaxTagStaleness.TotalMilliseconds).ToArray();
         NotSupportedReason = !options.Value.Enabled ? "Strata:StaticShell:Enabled is false"
-            : handlers.FirstOrDefault(h => h is not MemoryCacheHandler) is { } other
-                ? $"the cache handler {other.GetType().Name} cannot tell when a tag becomes stale, so a shell could outlive what it shows"
-                : null;
+            : handlers.FirstOrDefault(h => h is not MemoryCacheHandler && h is not ITagBackplane { IsTagBackplane: true }) is { } other
+                ? $"the cache handler {other.GetType().Name} does not report tag invalidations to the in-memory handlers (it is no tag backplane), so a shell could outlive what it shows"
+                : Backplanes.Length > 0 && Handlers.Length == 0
+                    ? "no cache kind is in memory, so no tag manifest receives the invalidations of the tag backplane"
+                : Backplanes.FirstOrDefault(b => b.MaxTagStaleness <= TimeSpan.Zero) is { } strict
+                    ? $"{strict.GetType().Name} trusts no tag state it has not just confirmed (MaxStalenessDuringOutage is 0), which a shell served without asking it cannot follow"
+                    : null;
     }
+
+    /// <summary>
+    /// The handlers (Redis) that apply every invalidation made on any instance to <see cref="Handlers"/>' manifests: a shell is
+    /// judged by those manifests only while each of them confirmed its tag state within its bound.
+    /// </summary>
+    public ITagBackplane[] Backplanes { get; }
+
+    private readonly long[] _backplaneBounds;
 
     /// <summary>Why shells are off, or <see langword="null"/> when they are on.</summary>
     public string? NotSupportedReason { get; }
@@ -45,6 +63,23 @@ internal sealed partial class ShellStore
 
     /// <summary>Asks for a shell to be made again (set by <see cref="ShellPrerenderer"/>).</summary>
     public Action<string>? Regenerate { get; set; }
+
+    /// <summary>Tells that a page was rendered for a request no shell served: its path, endpoint and route values (set by <see cref="ShellPrerenderer"/>).</summary>
+    public Action<string, Endpoint, RouteValueDictionary>? RenderedOnDemand { get; set; }
+
+    /// <summary>
+    /// After a page was rendered for a request (no shell served it): a <c>200</c> GET without a query string of a route with
+    /// parameters may make a shell of its own (a value its <c>[StaticParams]</c> method did not list).
+    /// </summary>
+    public void Rendered(HttpContext context, Endpoint endpoint)
+    {
+        var request = context.Request;
+        if (RenderedOnDemand is { } onDemand && request.RouteValues.Count > 0 && context.Response.StatusCode == StatusCodes.Status200OK &&
+            HttpMethods.IsGet(request.Method) && !request.QueryString.HasValue)
+        {
+            onDemand(request.Path.HasValue ? request.Path.Value! : "/", endpoint, request.RouteValues);
+        }
+    }
 
     public long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -81,6 +116,11 @@ internal sealed partial class ShellStore
         var verdict = Judge(shell);
         if (verdict != ShellVerdict.Fresh)
         {
+            if (verdict == ShellVerdict.Unconfirmed)
+            {
+                return false;
+            }
+
             Regenerate?.Invoke(shell.Path);
             if (verdict == ShellVerdict.Expired)
             {
@@ -137,13 +177,25 @@ internal sealed partial class ShellStore
     [LoggerMessage(EventId = 45, Level = LogLevel.Warning, Message = "The static shell of {Path} is no longer used: {Reason}. The page is rendered on every request.")]
     private partial void LogDynamic(string path, string reason);
 
-    /// <summary>Whether what the shell was built from is still fresh, stale (serve it once more, regenerate) or expired (do not serve it).</summary>
+    /// <summary>
+    /// Whether what the shell was built from is still fresh, stale (serve it once more, regenerate) or expired (do not serve
+    /// it); or unconfirmed: a tag backplane has not confirmed its tag state within its bound (a Redis outage), so other
+    /// instances' invalidations may be missing here (do not serve it; nothing to regenerate).
+    /// </summary>
     public ShellVerdict Judge(StaticShell shell)
     {
         var now = NowMs;
         if (now > shell.ExpireAt)
         {
             return ShellVerdict.Expired;
+        }
+
+        for (var i = 0; i < Backplanes.Length; i++)
+        {
+            if (now - Backplanes[i].TagsConfirmedAt > _backplaneBounds[i])
+            {
+                return ShellVerdict.Unconfirmed;
+            }
         }
 
         var verdict = now > shell.StaleAt ? ShellVerdict.Stale : ShellVerdict.Fresh;
@@ -205,4 +257,5 @@ internal enum ShellVerdict
     Fresh,
     Stale,
     Expired,
+    Unconfirmed,
 }

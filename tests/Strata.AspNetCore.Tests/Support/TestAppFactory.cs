@@ -27,6 +27,9 @@ public sealed class TestAppFactory(string environment = "Production") : WebAppli
     /// <summary>Whether the app registers the Interactive WebAssembly and Server render modes (off by default: no other test needs them).</summary>
     public bool Interactive { get; init; }
 
+    /// <summary>More configuration settings, applied after the ones above.</summary>
+    public Dictionary<string, string> Settings { get; } = [];
+
     /// <summary>The warnings the app logged.</summary>
     public LogSink Logs { get; } = new();
 
@@ -35,6 +38,11 @@ public sealed class TestAppFactory(string environment = "Production") : WebAppli
         builder.UseEnvironment(environment);
         builder.UseSetting("Strata:StaticShell:Enabled", StaticShell ? "true" : "false");
         builder.UseSetting("Test:Interactive", Interactive ? "true" : "false");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.UseContentRoot(AppContext.BaseDirectory);
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         builder.ConfigureTestServices(services =>
