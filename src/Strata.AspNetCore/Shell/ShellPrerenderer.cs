@@ -165,7 +165,7 @@ internal sealed partial class ShellPrerenderer : IHostedService
     private static string? StaticPath(RouteEndpoint endpoint)
     {
         var metadata = endpoint.Metadata;
-        if (metadata.GetMetadata<ComponentTypeMetadata>() is null || metadata.GetMetadata<IAuthorizeData>() is not null ||
+        if (metadata.GetMetadata<ComponentTypeMetadata>() is null || ShellMiddleware.RequiresAuthorization(metadata, fallback: null) ||
             metadata.GetMetadata<IHttpMethodMetadata>() is { } methods && !methods.HttpMethods.Contains(HttpMethods.Get, StringComparer.OrdinalIgnoreCase) ||
             endpoint.RoutePattern.Parameters.Count > 0)
         {
