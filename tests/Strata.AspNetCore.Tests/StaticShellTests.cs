@@ -10,15 +10,15 @@ namespace Strata.AspNetCore.Tests;
 /// <summary>The static shell: pages prerendered after start-up and served as bytes from memory while what they show is fresh.</summary>
 public sealed class StaticShellTests
 {
-    internal static async Task<TestAppFactory> StartAsync()
+    internal static async Task<TestAppFactory> StartAsync(TestAppFactory? app = null)
     {
-        var app = new TestAppFactory { StaticShell = true };
+        app ??= new TestAppFactory { StaticShell = true };
         _ = app.Server; // starts the host: the prerender runs after start-up
         await Idle(app);
         return app;
     }
 
-    private static async Task Idle(TestAppFactory app)
+    internal static async Task Idle(TestAppFactory app)
     {
         try
         {
@@ -30,7 +30,7 @@ public sealed class StaticShellTests
         }
     }
 
-    private static async Task<(HttpResponseMessage Response, string Body)> Get(HttpClient client, string url, Action<HttpRequestMessage>? configure = null)
+    internal static async Task<(HttpResponseMessage Response, string Body)> Get(HttpClient client, string url, Action<HttpRequestMessage>? configure = null)
     {
         var message = new HttpRequestMessage(HttpMethod.Get, url);
         configure?.Invoke(message);

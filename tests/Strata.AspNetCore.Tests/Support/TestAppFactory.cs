@@ -27,6 +27,12 @@ public sealed class TestAppFactory(string environment = "Production") : WebAppli
     /// <summary>Whether the app registers the Interactive WebAssembly and Server render modes (off by default: no other test needs them).</summary>
     public bool Interactive { get; init; }
 
+    /// <summary>Whether the app calls <c>app.UseStrataShells()</c> before authentication, followed by a middleware that counts the requests reaching it (<c>AfterShells</c>).</summary>
+    public bool EarlyShells { get; init; }
+
+    /// <summary>Whether the app's authorization has a fallback policy that requires a signed-in user.</summary>
+    public bool FallbackPolicy { get; init; }
+
     /// <summary>The warnings the app logged.</summary>
     public LogSink Logs { get; } = new();
 
@@ -35,6 +41,8 @@ public sealed class TestAppFactory(string environment = "Production") : WebAppli
         builder.UseEnvironment(environment);
         builder.UseSetting("Strata:StaticShell:Enabled", StaticShell ? "true" : "false");
         builder.UseSetting("Test:Interactive", Interactive ? "true" : "false");
+        builder.UseSetting("Test:EarlyShells", EarlyShells ? "true" : "false");
+        builder.UseSetting("Test:FallbackPolicy", FallbackPolicy ? "true" : "false");
         builder.UseContentRoot(AppContext.BaseDirectory);
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         builder.ConfigureTestServices(services =>
