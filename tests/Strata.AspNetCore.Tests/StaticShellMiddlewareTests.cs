@@ -1,5 +1,9 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Primitives;
 using Strata.AspNetCore.Shell;
 using Strata.AspNetCore.Tests.Support;
 using static Strata.AspNetCore.Tests.StaticShellTests;
@@ -135,5 +139,86 @@ public sealed class StaticShellMiddlewareTests
         Assert.Equal(HttpStatusCode.OK, signedIn.StatusCode);
         Assert.Equal(shell.Document.ETag, Html.Value(signedIn, "ETag")); // the shell, served by UseStrata after authorization
         Assert.Equal(2, app.Probe.Count("AfterShells"));
+    }
+
+    [Fact]
+    public async Task ShellHit_AllocatesNothing()
+    {
+        using var app = await StartEarlyAsync();
+        var store = app.Services.GetRequiredService<ShellStore>();
+        var context = new DefaultHttpContext();
+        context.Request.Method = HttpMethods.Get;
+        context.Request.Path = "/shell";
+        context.Features.GetRequiredFeature<IHttpResponseFeature>().Headers = new ServerHeaders();
+        for (var i = 0; i < 3; i++)
+        {
+            Serve(store, context); // the body writer and the headers' storage are made once per connection, as in Kestrel
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            Serve(store, context);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal("HIT", context.Response.Headers["x-strata-cache"].ToString());
+    }
+
+    private static void Serve(ShellStore store, HttpContext context)
+    {
+        context.Response.Headers.Clear();
+        Assert.True(store.TryServe(context, render: null, out var write));
+        Assert.True(write.IsCompletedSuccessfully);
+    }
+
+    /// <summary>Response headers that keep Content-Length as a number, as Kestrel's do (ASP.NET Core's HeaderDictionary formats it into a string).</summary>
+    private sealed class ServerHeaders : IHeaderDictionary
+    {
+        private readonly Dictionary<string, StringValues> _values = new(StringComparer.OrdinalIgnoreCase);
+
+        public StringValues this[string key]
+        {
+            get => _values.TryGetValue(key, out var value) ? value : StringValues.Empty;
+            set => _values[key] = value;
+        }
+
+        public long? ContentLength { get; set; }
+
+        public ICollection<string> Keys => _values.Keys;
+
+        public ICollection<StringValues> Values => _values.Values;
+
+        public int Count => _values.Count;
+
+        public bool IsReadOnly => false;
+
+        StringValues IDictionary<string, StringValues>.this[string key] { get => this[key]; set => this[key] = value; }
+
+        public void Add(string key, StringValues value) => _values.Add(key, value);
+
+        public void Add(KeyValuePair<string, StringValues> item) => _values.Add(item.Key, item.Value);
+
+        public void Clear()
+        {
+            _values.Clear();
+            ContentLength = null;
+        }
+
+        public bool Contains(KeyValuePair<string, StringValues> item) => _values.ContainsKey(item.Key);
+
+        public bool ContainsKey(string key) => _values.ContainsKey(key);
+
+        public void CopyTo(KeyValuePair<string, StringValues>[] array, int arrayIndex) => ((ICollection<KeyValuePair<string, StringValues>>)_values).CopyTo(array, arrayIndex);
+
+        public IEnumerator<KeyValuePair<string, StringValues>> GetEnumerator() => _values.GetEnumerator();
+
+        public bool Remove(string key) => _values.Remove(key);
+
+        public bool Remove(KeyValuePair<string, StringValues> item) => _values.Remove(item.Key);
+
+        public bool TryGetValue(string key, [MaybeNullWhen(false)] out StringValues value) => _values.TryGetValue(key, out value);
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }
