@@ -156,7 +156,8 @@ namespace Microsoft.AspNetCore.Builder
         /// no policy, no fallback policy unless the page allows anonymous users); everything else goes on, and
         /// <c>app.UseStrata()</c> serves the other shells as before. Place it after the middleware that must see or change
         /// every page response (exception handling, security headers, your own cookies) and before what a public page does
-        /// not need (authentication, authorization):
+        /// not need (authentication, authorization), and after <c>UseRouting()</c> if you call it yourself (the page is known
+        /// by its endpoint):
         /// <code>
         /// app.UseExceptionHandler("/error");
         /// app.UseStrataShells();
