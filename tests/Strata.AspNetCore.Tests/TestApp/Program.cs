@@ -16,14 +16,14 @@ builder.Services.AddSingleton<Ledger>();
 builder.Services.AddScoped<Accounts>();
 builder.Services.AddAuthentication(TestAuthHandler.SchemeName).AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TestAuthHandler>(TestAuthHandler.SchemeName, null);
 builder.Services.AddAuthorization();
-if (builder.Configuration.GetValue<bool>("Test:FallbackPolicy")) // every endpoint needs a signed-in user unless it allows anonymous ones (ShellMiddlewareTests)
+if (builder.Configuration.GetValue<bool>("Test:FallbackPolicy")) // every endpoint needs a signed-in user unless it allows anonymous ones (StaticShellMiddlewareTests)
 {
     builder.Services.Configure<Microsoft.AspNetCore.Authorization.AuthorizationOptions>(o =>
         o.FallbackPolicy = new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
 }
 
 var app = builder.Build();
-if (app.Configuration.GetValue<bool>("Test:EarlyShells")) // app.UseStrataShells() before authentication (ShellMiddlewareTests)
+if (app.Configuration.GetValue<bool>("Test:EarlyShells")) // app.UseStrataShells() before authentication (StaticShellMiddlewareTests)
 {
     app.UseStrataShells();
     app.Use((context, next) =>
