@@ -39,6 +39,7 @@ if (!app.Environment.IsDevelopment())
 }
 
 app.UseVisitor();
+app.UseStrataShells(); // shells of public pages answered here: the middleware below does not run for them
 app.UseAuthentication(); // before UseStrata: [Authorize] server functions see the signed-in user
 app.UseAuthorization(); // after UseAuthentication (WebApplication would add it before): the dashboard's policy sees the signed-in user
 app.UseStrata();

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Storefront.Data;
 
@@ -22,7 +23,9 @@ public static class Visitor
 
     private const int MaxRecentlyViewed = 4;
 
-    private static readonly ConcurrentDictionary<string, int> Requests = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<(string Visitor, string Method, string Path, string Query, string Kind), StrongBox<int>> Requests = new();
+
+    private static CookieOptions CookieOptions() => new() { Path = "/", HttpOnly = true, SameSite = SameSiteMode.Lax, MaxAge = TimeSpan.FromDays(30) };
 
     public static bool IsSessionId(string? value) => value is { Length: 16 } && value.All(char.IsAsciiHexDigitLower);
 
@@ -34,37 +37,40 @@ public static class Visitor
 
     public static void UseVisitor(this WebApplication app)
     {
-        app.Use(async (context, next) =>
+        // Runs for every request, static shells included: counting takes no lock and builds no string per request.
+        app.Use((context, next) =>
         {
             var request = context.Request;
             var prefetch = request.Headers.ContainsKey("x-strata-prefetch");
-            var kind = prefetch ? "prefetch" : request.Headers.Accept.ToString().Contains("blazor-enhanced-nav=on", StringComparison.Ordinal) ? "enhanced" : "document";
+            var accept = request.Headers.Accept.ToString();
+            var kind = prefetch ? "prefetch" : accept.Contains("blazor-enhanced-nav=on", StringComparison.Ordinal) ? "enhanced" : "document";
             var visitor = request.Headers.TryGetValue(VisitorHeader, out var v) && v.ToString() is { Length: > 0 and <= 64 } name && !name.Contains(' ') ? name : "-";
-            Requests.AddOrUpdate($"{visitor} {request.Method} {request.Path}{request.QueryString} {kind}", 1, static (_, n) => n + 1);
+            var count = Requests.GetOrAdd((visitor, request.Method, request.Path.Value ?? "", request.QueryString.Value ?? "", kind), static _ => new StrongBox<int>());
+            Interlocked.Increment(ref count.Value);
 
-            var options = new CookieOptions { Path = "/", HttpOnly = true, SameSite = SameSiteMode.Lax, MaxAge = TimeSpan.FromDays(30) };
-            var isPage = HttpMethods.IsGet(request.Method) && request.Headers.Accept.ToString().Contains("text/html", StringComparison.Ordinal);
+            var isPage = HttpMethods.IsGet(request.Method) && accept.Contains("text/html", StringComparison.Ordinal);
             if (isPage && !prefetch && !IsSessionId(request.Cookies[SessionCookie]))
             {
                 // A new visitor (their first page): give them a session, and let this request see it already. A prefetch never
                 // starts one (several run at once, and each would make its own).
                 var session = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
-                context.Response.Cookies.Append(SessionCookie, session, options);
+                context.Response.Cookies.Append(SessionCookie, session, CookieOptions());
                 request.Headers.Cookie = string.Join("; ", request.Cookies.Where(c => c.Key != SessionCookie).Select(c => $"{c.Key}={c.Value}").Append($"{SessionCookie}={session}"));
             }
 
-            var segments = request.Path.Value?.Split('/', StringSplitOptions.RemoveEmptyEntries) ?? [];
-            if (isPage && !prefetch && segments is ["product", var value] &&
+            if (isPage && !prefetch && request.Path.StartsWithSegments("/product", out var rest) && rest.Value is ['/', .. var value] &&
                 int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && Database.IsProductId(id))
             {
                 var viewed = new[] { id }.Concat(ParseRecentlyViewed(request.Cookies[RecentlyViewedCookie])).Distinct().Take(MaxRecentlyViewed);
-                context.Response.Cookies.Append(RecentlyViewedCookie, string.Join('.', viewed), options);
+                context.Response.Cookies.Append(RecentlyViewedCookie, string.Join('.', viewed), CookieOptions());
             }
 
-            await next(context);
+            return next(context);
         });
 
         // The requests received so far, as "visitor METHOD /path?query kind" (kind: document, enhanced, prefetch) -> count.
-        app.MapGet("/api/requests", () => Results.Json(Requests));
+        app.MapGet("/api/requests", () => Results.Json(Requests
+            .GroupBy(r => $"{r.Key.Visitor} {r.Key.Method} {r.Key.Path}{r.Key.Query} {r.Key.Kind}", r => r.Value.Value, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Sum(), StringComparer.Ordinal)));
     }
 }

@@ -148,5 +148,35 @@ namespace Microsoft.AspNetCore.Builder
             marker.Placement = (app, app.Properties.ContainsKey(StrataAspNetCoreMarker.RoutingProperty));
             return app.UseMiddleware<StrataRequestMiddleware>();
         }
+
+        /// <summary>
+        /// Serves static shells from this point of the pipeline (opt-in): a <c>GET</c> or <c>HEAD</c> without a query string
+        /// of a page whose shell is fresh or stale and has no streamed parts gets the shell's bytes here, and the middleware
+        /// after this call does not run for it. Only pages that need no authorization are served here (no <c>[Authorize]</c>,
+        /// no policy, no fallback policy unless the page allows anonymous users); everything else goes on, and
+        /// <c>app.UseStrata()</c> serves the other shells as before. Place it after the middleware that must see or change
+        /// every page response (exception handling, security headers, your own cookies) and before what a public page does
+        /// not need (authentication, authorization), and after <c>UseRouting()</c> if you call it yourself (the page is known
+        /// by its endpoint):
+        /// <code>
+        /// app.UseExceptionHandler("/error");
+        /// app.UseStrataShells();
+        /// app.UseAuthentication();
+        /// app.UseAuthorization();
+        /// app.UseStrata();
+        /// </code>
+        /// A shell hit served here sets no authentication cookie (a sliding expiration is renewed on the next request that
+        /// reaches authentication).
+        /// </summary>
+        /// <param name="app">The application.</param>
+        /// <returns>The application.</returns>
+        /// <exception cref="InvalidOperationException"><c>AddStrata().AddAspNetCore()</c> was not called.</exception>
+        public static IApplicationBuilder UseStrataShells(this IApplicationBuilder app)
+        {
+            ArgumentNullException.ThrowIfNull(app);
+            _ = app.ApplicationServices.GetService<StrataAspNetCoreMarker>()
+                ?? throw new InvalidOperationException(WebErrorMessages.UseStrataWithoutServices.Replace("app.UseStrata()", "app.UseStrataShells()", StringComparison.Ordinal));
+            return app.UseMiddleware<ShellMiddleware>();
+        }
     }
 }

@@ -10,9 +10,9 @@ namespace Strata.AspNetCore.Tests;
 /// <summary>The static shell: pages prerendered after start-up and served as bytes from memory while what they show is fresh.</summary>
 public sealed class StaticShellTests
 {
-    internal static async Task<TestAppFactory> StartAsync()
+    internal static async Task<TestAppFactory> StartAsync(TestAppFactory? app = null)
     {
-        var app = new TestAppFactory { StaticShell = true };
+        app ??= new TestAppFactory { StaticShell = true };
         _ = app.Server; // starts the host: the prerender runs after start-up
         await Idle(app);
         return app;

@@ -217,7 +217,7 @@ internal sealed partial class ShellPrerenderer : IHostedService
 
     /// <summary>Whether a page endpoint answers GET and needs no authorization.</summary>
     private static bool Prerenderable(RouteEndpoint endpoint) =>
-        endpoint.Metadata.GetMetadata<IAuthorizeData>() is null &&
+        !ShellMiddleware.RequiresAuthorization(endpoint.Metadata, fallback: null) &&
         (endpoint.Metadata.GetMetadata<IHttpMethodMetadata>() is not { } methods || methods.HttpMethods.Contains(HttpMethods.Get, StringComparer.OrdinalIgnoreCase));
 
     /// <summary>

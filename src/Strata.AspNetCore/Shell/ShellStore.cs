@@ -101,9 +101,11 @@ internal sealed partial class ShellStore
     /// <summary>
     /// Serves the shell of the request's page when it has a fresh or stale one; <paramref name="write"/> completes when the
     /// bytes are written, and, for a page that streams, when <paramref name="render"/> has rendered the page for the request
-    /// and its streamed parts were passed on.
+    /// and its streamed parts were passed on. Without <paramref name="render"/> (<c>app.UseStrataShells()</c>, before the
+    /// request scope) only shells that are bytes alone are served. A hit allocates nothing: the headers, the entity tag and
+    /// the body were made with the shell.
     /// </summary>
-    public bool TryServe(HttpContext context, RequestDelegate render, [NotNullWhen(true)] out Task? write)
+    public bool TryServe(HttpContext context, RequestDelegate? render, [NotNullWhen(true)] out Task? write)
     {
         write = null;
         var request = context.Request;
@@ -111,6 +113,14 @@ internal sealed partial class ShellStore
             !_shells.TryGetValue(request.Path.HasValue ? request.Path.Value! : "/", out var shell))
         {
             return false;
+        }
+
+        var accept = request.Headers.Accept;
+        var enhanced = accept.Count == 1 && string.Equals(accept[0], EnhancedNavigationAccept, StringComparison.Ordinal);
+        var variant = enhanced ? shell.Enhanced : shell.Document;
+        if (variant.Holes is not null && render is null)
+        {
+            return false; // its streamed parts are rendered in the request scope: app.UseStrata() serves it
         }
 
         var verdict = Judge(shell);
@@ -128,12 +138,9 @@ internal sealed partial class ShellStore
             }
         }
 
-        var accept = request.Headers.Accept;
-        var enhanced = accept.Count == 1 && string.Equals(accept[0], EnhancedNavigationAccept, StringComparison.Ordinal);
-        var variant = enhanced ? shell.Enhanced : shell.Document;
         if (variant.Holes is { } holes)
         {
-            write = ServeWithHolesAsync(context, shell, variant, holes, enhanced, render);
+            write = ServeWithHolesAsync(context, shell, variant, holes, enhanced, render!);
             return true;
         }
 
@@ -155,7 +162,15 @@ internal sealed partial class ShellStore
 
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentLength = variant.Body.Length;
-        write = response.Body.WriteAsync(variant.Body).AsTask();
+        var flush = response.BodyWriter.WriteAsync(variant.Body);
+        if (!flush.IsCompletedSuccessfully)
+        {
+            write = flush.AsTask();
+            return true;
+        }
+
+        _ = flush.Result;
+        write = Task.CompletedTask;
         return true;
     }
 

@@ -30,6 +30,12 @@ public sealed class TestAppFactory(string environment = "Production") : WebAppli
     /// <summary>More configuration settings, applied after the ones above.</summary>
     public Dictionary<string, string> Settings { get; } = [];
 
+    /// <summary>Whether the app calls <c>app.UseStrataShells()</c> before authentication, followed by a middleware that counts the requests reaching it (<c>AfterShells</c>).</summary>
+    public bool EarlyShells { get; init; }
+
+    /// <summary>Whether the app's authorization has a fallback policy that requires a signed-in user.</summary>
+    public bool FallbackPolicy { get; init; }
+
     /// <summary>The warnings the app logged.</summary>
     public LogSink Logs { get; } = new();
 
@@ -43,6 +49,8 @@ public sealed class TestAppFactory(string environment = "Production") : WebAppli
             builder.UseSetting(key, value);
         }
 
+        builder.UseSetting("Test:EarlyShells", EarlyShells ? "true" : "false");
+        builder.UseSetting("Test:FallbackPolicy", FallbackPolicy ? "true" : "false");
         builder.UseContentRoot(AppContext.BaseDirectory);
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         builder.ConfigureTestServices(services =>

@@ -16,8 +16,24 @@ builder.Services.AddSingleton<Ledger>();
 builder.Services.AddScoped<Accounts>();
 builder.Services.AddAuthentication(TestAuthHandler.SchemeName).AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TestAuthHandler>(TestAuthHandler.SchemeName, null);
 builder.Services.AddAuthorization();
+if (builder.Configuration.GetValue<bool>("Test:FallbackPolicy")) // every endpoint needs a signed-in user unless it allows anonymous ones (StaticShellMiddlewareTests)
+{
+    builder.Services.Configure<Microsoft.AspNetCore.Authorization.AuthorizationOptions>(o =>
+        o.FallbackPolicy = new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+}
 
 var app = builder.Build();
+if (app.Configuration.GetValue<bool>("Test:EarlyShells")) // app.UseStrataShells() before authentication (StaticShellMiddlewareTests)
+{
+    app.UseStrataShells();
+    app.Use((context, next) =>
+    {
+        context.RequestServices.GetRequiredService<Probe>().Next("AfterShells");
+        context.Response.Headers["x-test-after-shells"] = "ran";
+        return next(context);
+    });
+}
+
 app.UseAuthentication();
 app.UseAuthorization(); // after UseAuthentication: the dashboard's policy sees the user
 app.UseStrata();
