@@ -161,11 +161,11 @@ internal sealed partial class ShellPrerenderer : IHostedService
         }
     }
 
-    /// <summary>The path of a page endpoint without route parameters that answers GET and needs no authorization; otherwise <see langword="null"/>.</summary>
+    /// <summary>The path of a page endpoint without route parameters that answers GET, needs no authorization and is not <c>[ForceDynamic]</c>; otherwise <see langword="null"/>.</summary>
     private static string? StaticPath(RouteEndpoint endpoint)
     {
         var metadata = endpoint.Metadata;
-        if (metadata.GetMetadata<ComponentTypeMetadata>() is null || metadata.GetMetadata<IAuthorizeData>() is not null ||
+        if (metadata.GetMetadata<ComponentTypeMetadata>() is null || metadata.GetMetadata<IAuthorizeData>() is not null || ForceDynamicAttribute.IsOn(endpoint) ||
             metadata.GetMetadata<IHttpMethodMetadata>() is { } methods && !methods.HttpMethods.Contains(HttpMethods.Get, StringComparer.OrdinalIgnoreCase) ||
             endpoint.RoutePattern.Parameters.Count > 0)
         {
