@@ -39,6 +39,26 @@ internal static class ShellDescriptors
         "[ForceDynamic] on {0} has no effect: only pages (@page, [Route]) are prerendered. Put it on the page that renders {0}, or move what reads " +
         "request data in {0} into a [StreamRendering] component.");
 
+    public static DiagnosticDescriptor For(PageRead read) => read switch
+    {
+        PageRead.HttpContext => HttpContext,
+        PageRead.HttpContextAccessor => HttpContextAccessor,
+        _ => Query,
+    };
+
     private static DiagnosticDescriptor Warning(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: Descriptors.HelpBase + id + ".md");
+}
+
+/// <summary>What a member of a page reads from the request (STRATA070-072).</summary>
+internal enum PageRead
+{
+    /// <summary>A <c>[CascadingParameter] HttpContext</c>.</summary>
+    HttpContext,
+
+    /// <summary>An injected <c>IHttpContextAccessor</c>.</summary>
+    HttpContextAccessor,
+
+    /// <summary>A <c>[SupplyParameterFromQuery]</c> property.</summary>
+    Query,
 }

@@ -83,13 +83,13 @@ public sealed class StreamingBoundaryAnalyzer : DiagnosticAnalyzer
                 }
 
                 var location = property.Locations.FirstOrDefault(l => l.IsInSource) ?? type.Locations.FirstOrDefault();
-                context.ReportDiagnostic(Diagnostic.Create(read.Descriptor, location, route, type.Name, read.What));
+                context.ReportDiagnostic(Diagnostic.Create(ShellDescriptors.For(read.Kind), location, route, type.Name, read.What));
             }
         }
     }
 
     /// <summary>What a property of a page reads from the request, as the prerender names it (ComponentTypeInfo), or null.</summary>
-    private static (DiagnosticDescriptor Descriptor, string What)? Read(IPropertySymbol property, Pages pages)
+    private static (PageRead Kind, string What)? Read(IPropertySymbol property, Pages pages)
     {
         var s = pages.Symbols;
         foreach (var attribute in property.GetAttributes())
@@ -97,17 +97,17 @@ public sealed class StreamingBoundaryAnalyzer : DiagnosticAnalyzer
             var name = attribute.AttributeClass?.ToDisplayString();
             if (name == "Microsoft.AspNetCore.Components.CascadingParameterAttribute" && s.HttpContext is not null && StrataSymbols.InheritsOrImplements(property.Type, s.HttpContext))
             {
-                return (ShellDescriptors.HttpContext, $"reads the HttpContext (the cascading parameter '{property.Name}')");
+                return (PageRead.HttpContext, $"reads the HttpContext (the cascading parameter '{property.Name}')");
             }
 
             if (name == "Microsoft.AspNetCore.Components.InjectAttribute" && s.HttpContextAccessor is not null && StrataSymbols.InheritsOrImplements(property.Type, s.HttpContextAccessor))
             {
-                return (ShellDescriptors.HttpContextAccessor, $"reads the HttpContext (it injects IHttpContextAccessor as '{property.Name}')");
+                return (PageRead.HttpContextAccessor, $"reads the HttpContext (it injects IHttpContextAccessor as '{property.Name}')");
             }
 
             if (s.SupplyParameterFromQuery is not null && SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, s.SupplyParameterFromQuery))
             {
-                return (ShellDescriptors.Query, $"binds [SupplyParameterFromQuery] '{property.Name}'");
+                return (PageRead.Query, $"binds [SupplyParameterFromQuery] '{property.Name}'");
             }
         }
 

@@ -239,6 +239,21 @@ public sealed class StaticShellTests
     }
 
     [Fact]
+    public async Task ForceDynamicPage_IsNotPrerendered_AndIsRenderedForEachRequestAsDynamic()
+    {
+        using var app = await StartAsync();
+
+        var (response, body) = await Get(app.CreateClient(), "/force-dynamic-page");
+
+        Assert.False(app.Services.GetRequiredService<ShellStore>().TryGet("/force-dynamic-page", out _));
+        Assert.DoesNotContain(app.Logs.Messages, m => m.Contains("/force-dynamic-page", StringComparison.Ordinal)); // not judged: no verdict, no error
+        Assert.Equal("plain", Html.Text(body, "plain"));
+        Assert.Equal("DYNAMIC", Html.Value(response, "x-strata-cache"));
+        Assert.Equal(StrataWebRequest.PrivateCacheControl, Html.CacheControl(response)); // it used a cache, yet is not publicly cacheable
+        Assert.Equal("", Html.Value(response, "ETag"));
+    }
+
+    [Fact]
     public async Task PageReadingRequestDataOutsideABoundary_IsStillServed_RenderedForEachRequest()
     {
         using var app = await StartAsync();
