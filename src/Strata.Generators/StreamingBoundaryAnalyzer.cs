@@ -58,9 +58,10 @@ public sealed class StreamingBoundaryAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        if (pages.Route(type) is null)
+        if (!pages.IsPage(type))
         {
-            if (pages.IsForceDynamic(type) && type.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, pages.ForceDynamic)) is { } attribute)
+            // An abstract base class may carry it for the pages that derive from it (the attribute is inherited).
+            if (!type.IsAbstract && type.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, pages.ForceDynamic)) is { } attribute)
             {
                 context.ReportDiagnostic(Diagnostic.Create(ShellDescriptors.ForceDynamicNotAPage, attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken).GetLocation() ?? type.Locations.FirstOrDefault(), type.Name));
             }
@@ -168,8 +169,8 @@ public sealed class StreamingBoundaryAnalyzer : DiagnosticAnalyzer
                 ? new Pages(StrataSymbols.Create(compilation), route, compilation)
                 : null;
 
-        /// <summary>The first route template of a page, or null for a component that is not one.</summary>
-        public string? Route(INamedTypeSymbol type) => Templates(type).FirstOrDefault();
+        /// <summary>Whether the component is a page (it has a route: <c>@page</c>).</summary>
+        public bool IsPage(INamedTypeSymbol type) => Templates(type).Any();
 
         /// <summary>
         /// The route a page is prerendered under (its first template without parameters), or null when it is not
@@ -178,10 +179,8 @@ public sealed class StreamingBoundaryAnalyzer : DiagnosticAnalyzer
         public string? PrerenderedRoute(INamedTypeSymbol type)
         {
             var route = Templates(type).FirstOrDefault(t => t.IndexOf('{') < 0);
-            return route is null || IsForceDynamic(type) || Has(type, _authorizeData) || InsideStreamingBoundary(type, depth: 0) ? null : route;
+            return route is null || Has(type, ForceDynamic) || Has(type, _authorizeData) || InsideStreamingBoundary(type, depth: 0) ? null : route;
         }
-
-        public bool IsForceDynamic(INamedTypeSymbol type) => Has(type, ForceDynamic);
 
         private System.Collections.Generic.IEnumerable<string> Templates(INamedTypeSymbol type) =>
             type.GetAttributes()

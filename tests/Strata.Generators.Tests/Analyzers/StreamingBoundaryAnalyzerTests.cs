@@ -193,5 +193,14 @@ public sealed class StreamingBoundaryAnalyzerTests
 
             [Route("/cart"), ForceDynamic]
             public class Cart : ComponentBase { }
+
+            [ForceDynamic]
+            public abstract class DynamicPage : ComponentBase { }
+
+            [Route("/account")]
+            public class Account : DynamicPage
+            {
+                protected override void OnInitialized() => _ = Cookies();
+            }
         """);
 }
