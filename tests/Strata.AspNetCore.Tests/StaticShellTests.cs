@@ -239,6 +239,23 @@ public sealed class StaticShellTests
     }
 
     [Fact]
+    public async Task ForceDynamicPage_IsNotPrerendered_AndIsRenderedForEachRequestAsDynamic()
+    {
+        using var app = await StartAsync();
+        var prerenderLog = app.Logs.Messages;
+
+        var (response, body) = await Get(app.CreateClient(), "/force-dynamic-page");
+
+        Assert.False(app.Services.GetRequiredService<ShellStore>().TryGet("/force-dynamic-page", out _));
+        Assert.Contains(prerenderLog, m => m.StartsWith("Static shell of /shell:", StringComparison.Ordinal)); // the other pages were judged
+        Assert.DoesNotContain(prerenderLog, m => m.Contains("/force-dynamic-page", StringComparison.Ordinal)); // this one was not: no verdict, no error
+        Assert.Equal("plain", Html.Text(body, "plain"));
+        Assert.Equal("DYNAMIC", Html.Value(response, "x-strata-cache"));
+        Assert.Equal(StrataWebRequest.PrivateCacheControl, Html.CacheControl(response)); // it used a cache, yet is not publicly cacheable
+        Assert.Equal("", Html.Value(response, "ETag"));
+    }
+
+    [Fact]
     public async Task PageReadingRequestDataOutsideABoundary_IsStillServed_RenderedForEachRequest()
     {
         using var app = await StartAsync();

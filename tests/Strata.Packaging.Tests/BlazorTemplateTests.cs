@@ -12,7 +12,7 @@ public sealed class BlazorTemplateTests
         var app = await LocalFeed.NewAppAsync("blazor", "FirstHourBlazor");
         await LocalFeed.RunAsync("dotnet", ["add", "package", "Strata.AspNetCore", "--version", LocalFeed.Version, "--no-restore"], app);
 
-        // docs/web/start-from-dotnet-new-blazor.md: two lines in Program.cs, the directives in _Imports.razor, a cached page.
+        // docs/web/start-from-dotnet-new-blazor.md: two lines in Program.cs, the directives in _Imports.razor, Error.razor dynamic, a cached page.
         var program = Path.Combine(app, "Program.cs");
         var code = await File.ReadAllTextAsync(program);
         code = code.Replace("var app = builder.Build();", "builder.Services.AddStrata().AddAspNetCore();\n\nvar app = builder.Build();", StringComparison.Ordinal)
@@ -20,6 +20,10 @@ public sealed class BlazorTemplateTests
         Assert.Contains("app.UseStrata();", code, StringComparison.Ordinal);
         await File.WriteAllTextAsync(program, code);
         await File.AppendAllTextAsync(Path.Combine(app, "Components", "_Imports.razor"), "@using Strata\n@using static Strata.Cache\n");
+        var error = Path.Combine(app, "Components", "Pages", "Error.razor"); // it reads the HttpContext: rendered per request (STRATA070 otherwise)
+        var errorPage = await File.ReadAllTextAsync(error);
+        Assert.Contains("@page \"/Error\"", errorPage, StringComparison.Ordinal);
+        await File.WriteAllTextAsync(error, errorPage.Replace("@page \"/Error\"", "@page \"/Error\"\n@attribute [Strata.AspNetCore.ForceDynamic]", StringComparison.Ordinal));
         await File.WriteAllTextAsync(Path.Combine(app, "Components", "Pages", "Cached.razor"), """
             @page "/cached"
             @attribute [UseCache]

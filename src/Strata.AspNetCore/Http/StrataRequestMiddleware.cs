@@ -107,6 +107,10 @@ internal sealed class StrataRequestMiddleware(
         {
             web.MarkDynamic("a server function ran in this request");
         }
+        else if (isComponentEndpoint && ForceDynamicAttribute.IsOn(endpoint))
+        {
+            web.MarkDynamic("the page is marked [ForceDynamic]");
+        }
 
         if (!prerender)
         {

@@ -215,9 +215,9 @@ internal sealed partial class ShellPrerenderer : IHostedService
         }
     }
 
-    /// <summary>Whether a page endpoint answers GET and needs no authorization.</summary>
+    /// <summary>Whether a page endpoint answers GET, needs no authorization and is not <c>[ForceDynamic]</c>.</summary>
     private static bool Prerenderable(RouteEndpoint endpoint) =>
-        !ShellMiddleware.RequiresAuthorization(endpoint.Metadata, fallback: null) &&
+        !ShellMiddleware.RequiresAuthorization(endpoint.Metadata, fallback: null) && !ForceDynamicAttribute.IsOn(endpoint) &&
         (endpoint.Metadata.GetMetadata<IHttpMethodMetadata>() is not { } methods || methods.HttpMethods.Contains(HttpMethods.Get, StringComparer.OrdinalIgnoreCase));
 
     /// <summary>
