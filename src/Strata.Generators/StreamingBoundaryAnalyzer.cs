@@ -149,6 +149,7 @@ public sealed class StreamingBoundaryAnalyzer : DiagnosticAnalyzer
         private readonly INamedTypeSymbol? _streamRendering;
         private readonly INamedTypeSymbol? _layout;
         private readonly INamedTypeSymbol? _authorizeData;
+        private readonly INamedTypeSymbol? _staticParams;
 
         private Pages(StrataSymbols symbols, INamedTypeSymbol route, Compilation compilation)
         {
@@ -158,6 +159,7 @@ public sealed class StreamingBoundaryAnalyzer : DiagnosticAnalyzer
             _layout = compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Components.LayoutAttribute");
             _authorizeData = compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Authorization.IAuthorizeData");
             ForceDynamic = compilation.GetTypeByMetadataName("Strata.AspNetCore.ForceDynamicAttribute");
+            _staticParams = compilation.GetTypeByMetadataName("Strata.StaticParamsAttribute");
         }
 
         public StrataSymbols Symbols { get; }
@@ -173,14 +175,19 @@ public sealed class StreamingBoundaryAnalyzer : DiagnosticAnalyzer
         public bool IsPage(INamedTypeSymbol type) => Templates(type).Any();
 
         /// <summary>
-        /// The route a page is prerendered under (its first template without parameters), or null when it is not
-        /// prerendered (only templates with parameters, [Authorize], [ForceDynamic]) or all of it is a streaming boundary.
+        /// The route a page is prerendered under (its first template without parameters, or its first template when a
+        /// [StaticParams] method lists parameter values), or null when it is not prerendered (only templates with parameters
+        /// and no [StaticParams], [Authorize], [ForceDynamic]) or all of it is a streaming boundary.
         /// </summary>
         public string? PrerenderedRoute(INamedTypeSymbol type)
         {
-            var route = Templates(type).FirstOrDefault(t => t.IndexOf('{') < 0);
+            var templates = Templates(type).ToList();
+            var route = templates.FirstOrDefault(t => t.IndexOf('{') < 0) ?? (ListsStaticParams(type) ? templates.FirstOrDefault() : null);
             return route is null || Has(type, ForceDynamic) || Has(type, _authorizeData) || InsideStreamingBoundary(type, depth: 0) ? null : route;
         }
+
+        private bool ListsStaticParams(INamedTypeSymbol type) =>
+            _staticParams is not null && type.GetMembers().OfType<IMethodSymbol>().Any(m => m.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, _staticParams)));
 
         private System.Collections.Generic.IEnumerable<string> Templates(INamedTypeSymbol type) =>
             type.GetAttributes()
@@ -194,7 +201,7 @@ public sealed class StreamingBoundaryAnalyzer : DiagnosticAnalyzer
         /// </summary>
         private bool InsideStreamingBoundary(INamedTypeSymbol type, int depth)
         {
-            for (var t = type; t is not null && depth < 16; t = t.BaseType)
+            for (var t = type; t is not null; t = t.BaseType)
             {
                 foreach (var attribute in t.GetAttributes())
                 {

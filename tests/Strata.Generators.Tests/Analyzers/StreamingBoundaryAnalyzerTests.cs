@@ -203,4 +203,17 @@ public sealed class StreamingBoundaryAnalyzerTests
                 protected override void OnInitialized() => _ = Cookies();
             }
         """);
+
+    [Fact]
+    public Task QueryParameter_OnAPageWithRouteParametersListedByStaticParams_STRATA072() => Code("""
+            [Route("/shelf/{Id:int}")]
+            public class Shelf : ComponentBase
+            {
+                [Parameter] public int Id { get; set; }
+                [SupplyParameterFromQuery] public string? {|STRATA072:Sort|} { get; set; }
+
+                [Strata.StaticParams]
+                public static int[] Ids() => [1, 2, 3];
+            }
+        """);
 }
