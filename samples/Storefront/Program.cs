@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.ResponseCompression;
 using Storefront;
 using Storefront.Components;
 using Storefront.Data;
@@ -21,6 +22,16 @@ builder.Services.AddSingleton<PostStore>();
 builder.Services.AddSingleton<PostDirectory>();
 builder.Services.AddScoped<PostActions>();
 builder.Services.AddHttpContextAccessor();
+// Pages, enhanced navigations, router prefetches and server function results go out in Brotli or gzip, as the browser
+// asks (Next.js compresses too); static web assets are served by MapStaticAssets from their build-time .br/.gz files.
+// Over HTTPS as well: the secrets in a page (antiforgery token, sealed server function captures) are re-encrypted for
+// every response, so BREACH has nothing stable to recover (docs/use-client.md#what-it-costs-the-browser).
+builder.Services.AddResponseCompression(o =>
+{
+    o.EnableForHttps = true;
+    o.Providers.Add<BrotliCompressionProvider>();
+    o.Providers.Add<GzipCompressionProvider>();
+});
 builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(o => o.LoginPath = "/login");
 builder.Services.AddAuthorization(o => o.AddPolicy("strata-dashboard", p => p.RequireRole("admin"))); // /_strata: sign in at /login as admin / strata
 
@@ -32,6 +43,8 @@ if (!string.IsNullOrEmpty(builder.Configuration["Strata:Redis:Configuration"]))
 
 var app = builder.Build();
 app.Services.GetRequiredService<Database>().EnsureCreated();
+
+app.UseResponseCompression(); // first: whatever the pipeline writes is compressed, streamed pages flushed as they stream
 
 if (!app.Environment.IsDevelopment())
 {
