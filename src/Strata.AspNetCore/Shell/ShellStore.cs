@@ -3,6 +3,8 @@ using System.Diagnostics.CodeAnalysis;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+using Microsoft.Net.Http.Headers;
 using Strata.AspNetCore.Http;
 
 namespace Strata.AspNetCore.Shell;
@@ -104,18 +106,27 @@ internal sealed partial class ShellStore
             headers[name] = value;
         }
 
-        headers.ETag = variant.ETag;
+        var encoded = variant.For(request.Headers.AcceptEncoding); // compressed when the shell was made (EncodedShellBody)
+        var etag = encoded?.ETag ?? variant.ETag;
+        headers.ETag = etag;
+        headers.Vary = StringValues.Concat(headers.Vary, HeaderNames.AcceptEncoding);
         headers[CacheStatusHeader.Name] = verdict == ShellVerdict.Fresh ? CacheStatusHeader.Hit : CacheStatusHeader.Stale;
-        if (Matches(request.Headers.IfNoneMatch, variant.ETag))
+        if (Matches(request.Headers.IfNoneMatch, etag))
         {
             response.StatusCode = StatusCodes.Status304NotModified;
             write = Task.CompletedTask;
             return true;
         }
 
+        var body = encoded?.Body ?? variant.Body;
+        if (encoded is not null)
+        {
+            headers.ContentEncoding = encoded.Encoding;
+        }
+
         response.StatusCode = StatusCodes.Status200OK;
-        response.ContentLength = variant.Body.Length;
-        write = response.Body.WriteAsync(variant.Body).AsTask();
+        response.ContentLength = body.Length;
+        write = response.Body.WriteAsync(body).AsTask();
         return true;
     }
 
@@ -185,7 +196,7 @@ internal sealed partial class ShellStore
         return verdict;
     }
 
-    private static bool Matches(Microsoft.Extensions.Primitives.StringValues ifNoneMatch, string etag)
+    private static bool Matches(StringValues ifNoneMatch, string etag)
     {
         foreach (var value in ifNoneMatch)
         {
