@@ -45,13 +45,19 @@ async function visit(context, cacheDisabled) {
   await cdp.send('Network.enable')
   await cdp.send('Network.setCacheDisabled', { cacheDisabled })
   await tab.goto(base + page, { waitUntil: 'load' })
+  // where the time goes: when the last runtime file had arrived (from the network or the cache), and when the page's
+  // first button was enabled (Blazor components disable theirs until they are interactive)
+  const enabledMs = await tab.waitForFunction(() => { const b = document.querySelector('button'); return b && !b.disabled && performance.now() }, null, { timeout: 120000, polling: 10 }).then((h) => h.jsonValue())
   while (Date.now() - last < QUIET_MS) await new Promise((r) => setTimeout(r, 100))
-  return [...reqs.values()]
+  const runtimeMs = await tab.evaluate(() => Math.max(0, ...performance.getEntriesByType('resource').filter((e) => e.name.includes('/_framework/')).map((e) => e.responseEnd)))
+  const list = [...reqs.values()]
+  list.timing = `the runtime's last file arrived at ${runtimeMs.toFixed(0)} ms, the first button was enabled at ${enabledMs.toFixed(0)} ms (${(enabledMs - runtimeMs).toFixed(0)} ms starting .NET and the component)`
+  return list
 }
 
 function print(name, list) {
   const sum = (f) => list.filter(f).reduce((s, r) => s + r.transferred, 0)
-  console.log(`\n${name}: ${list.length} requests, ${sum(() => true)} B on the wire (${sum((r) => r.prefetch)} B of them router prefetches)`)
+  console.log(`\n${name}: ${list.length} requests, ${sum(() => true)} B on the wire (${sum((r) => r.prefetch)} B of them router prefetches); ${list.timing}`)
   console.log('  status   type       wire B  decoded B encoding cache-control                        vary              url')
   for (const r of list) {
     const st = r.failed ? 'FAIL' : r.fromCache ? 'cache' : String(r.wire ?? r.status)

@@ -23,7 +23,8 @@ builder.Services.AddSingleton<PostDirectory>();
 builder.Services.AddScoped<PostActions>();
 builder.Services.AddHttpContextAccessor();
 // Pages, enhanced navigations, router prefetches and server function results go out in Brotli or gzip, as the browser
-// asks (Next.js compresses too); static web assets are served by MapStaticAssets from their build-time .br/.gz files.
+// asks (Next.js compresses too), except pages that stream: Blazor marks them Content-Encoding: identity. Static web assets
+// come from their build-time .br/.gz files (MapStaticAssets), static shells from Strata's own (compressed once).
 // Over HTTPS as well: the secrets in a page (antiforgery token, sealed server function captures) are re-encrypted for
 // every response, so BREACH has nothing stable to recover (docs/use-client.md#what-it-costs-the-browser).
 builder.Services.AddResponseCompression(o =>
@@ -44,7 +45,7 @@ if (!string.IsNullOrEmpty(builder.Configuration["Strata:Redis:Configuration"]))
 var app = builder.Build();
 app.Services.GetRequiredService<Database>().EnsureCreated();
 
-app.UseResponseCompression(); // first: whatever the pipeline writes is compressed, streamed pages flushed as they stream
+app.UseResponseCompression(); // first, so that it sees every response the pipeline writes
 
 if (!app.Environment.IsDevelopment())
 {
