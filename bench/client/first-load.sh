@@ -3,7 +3,8 @@
 # trimmed WebAssembly client), runs it in Production on 127.0.0.1:$PORT, builds and starts a copy of the Next.js anchor
 # app (shared/anchors/nextjs, copied to $OUT: the shared folder is never written) on 127.0.0.1:$NEXT_PORT, and runs the
 # anchor's measure-client.sh (headless Chromium: bytes, requests, ms until a click on the counter counts; cold and warm)
-# against /counter of both, alternating twice. Raw output goes to $OUT; the script prints it.
+# against /counter of both, alternating twice; then the bytes by kind of resource (by-type.mjs) and every response of one
+# Strata visit with its encoding and caching (inspect.mjs). Raw output goes to $OUT; the script prints it.
 #
 #   bench/client/first-load.sh                    # RUNS=5 per visit kind, PORT=5312, NEXT_PORT=3112
 set -euo pipefail
@@ -46,11 +47,16 @@ NEXT_LABEL="Next.js $(cd "$OUT/nextjs" && node -p 'require("next/package.json").
 STRATA_LABEL="Strata Storefront (.NET $(dotnet --version), Release, Production, trimmed WebAssembly)"
 for round in 1 2; do
   echo "== round $round: load $(cut -d' ' -f1-3 /proc/loadavg)"
-  PAGE=/counter "$OUT/nextjs/measure-client.sh" "http://127.0.0.1:$PORT" "$STRATA_LABEL"
+  OUT="$OUT/strata-$round" PAGE=/counter "$OUT/nextjs/measure-client.sh" "http://127.0.0.1:$PORT" "$STRATA_LABEL"
   echo "== load $(cut -d' ' -f1-3 /proc/loadavg)"
-  PAGE=/counter "$OUT/nextjs/measure-client.sh" "http://127.0.0.1:$NEXT_PORT" "$NEXT_LABEL"
+  OUT="$OUT/next-$round" PAGE=/counter "$OUT/nextjs/measure-client.sh" "http://127.0.0.1:$NEXT_PORT" "$NEXT_LABEL"
 done
 echo "== load at the end $(cut -d' ' -f1-3 /proc/loadavg)"
+
+echo "== bytes on the wire by kind of resource"
+node bench/client/by-type.mjs "Strata=$OUT/strata-2/client-runs.json" "Next.js=$OUT/next-2/client-runs.json"
+echo "== every response of one Strata visit: encoding, caching, failures"
+NODE_PATH="$OUT/nextjs/node_modules" node bench/client/inspect.mjs "http://127.0.0.1:$PORT" /counter
 
 echo "== the WebAssembly files as published (bytes: raw, .br, .gz)"
 for f in "$PUBLISH"/wwwroot/_framework/*; do

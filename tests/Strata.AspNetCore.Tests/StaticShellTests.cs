@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Net;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
@@ -108,6 +109,83 @@ public sealed class StaticShellTests
         Assert.Equal(HttpStatusCode.NotModified, second.StatusCode);
         Assert.Equal("", body);
         Assert.Equal(etag, Html.Value(second, "ETag"));
+    }
+
+    [Theory]
+    [InlineData("gzip, deflate, br, zstd", "br")] // Chromium's
+    [InlineData("gzip", "gzip")]
+    [InlineData("br;q=0, gzip", "gzip")]
+    [InlineData("br;q=0.5, gzip;q=0.8", "gzip")]
+    [InlineData("*", "br")]
+    [InlineData("identity", null)]
+    [InlineData("br;q=0, gzip;q=0", null)]
+    [InlineData(null, null)]
+    public async Task Shell_IsServedCompressedOnceWhenItWasMade_InTheEncodingTheRequestAccepts(string? acceptEncoding, string? expected)
+    {
+        using var app = await StartAsync();
+        var client = app.CreateClient();
+        var (plain, plainBody) = await Get(client, "/shell");
+
+        var response = await client.SendAsync(WithAcceptEncoding(new HttpRequestMessage(HttpMethod.Get, "/shell"), acceptEncoding));
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(expected is null ? [] : [expected], response.Content.Headers.ContentEncoding);
+        Assert.Equal(plainBody, Encoding.UTF8.GetString(Decode(bytes, expected)));
+        Assert.Equal(bytes.Length, response.Content.Headers.ContentLength);
+        Assert.Contains("Accept-Encoding", response.Headers.Vary);
+        Assert.Equal(expected is null, Html.Value(plain, "ETag") == Html.Value(response, "ETag")); // a strong validator per encoding
+        Assert.Equal(1, app.Probe.Count("ShellPart")); // from memory: the prerender rendered it once
+    }
+
+    [Fact]
+    public async Task CompressedShell_Gets304_ForItsOwnEntityTagOnly()
+    {
+        using var app = await StartAsync();
+        var client = app.CreateClient();
+        var brotli = await client.SendAsync(WithAcceptEncoding(new HttpRequestMessage(HttpMethod.Get, "/shell"), "br"));
+        var etag = Html.Value(brotli, "ETag");
+
+        var again = await client.SendAsync(WithAcceptEncoding(new HttpRequestMessage(HttpMethod.Get, "/shell"), "br", etag));
+        var otherEncoding = await client.SendAsync(WithAcceptEncoding(new HttpRequestMessage(HttpMethod.Get, "/shell"), "gzip", etag));
+        var uncompressed = await client.SendAsync(WithAcceptEncoding(new HttpRequestMessage(HttpMethod.Get, "/shell"), null, etag));
+
+        Assert.Equal(HttpStatusCode.NotModified, again.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, otherEncoding.StatusCode);
+        Assert.Equal(["gzip"], otherEncoding.Content.Headers.ContentEncoding);
+        Assert.Equal(HttpStatusCode.OK, uncompressed.StatusCode);
+        Assert.Empty(uncompressed.Content.Headers.ContentEncoding);
+    }
+
+    private static HttpRequestMessage WithAcceptEncoding(HttpRequestMessage message, string? acceptEncoding, string? ifNoneMatch = null)
+    {
+        if (acceptEncoding is not null)
+        {
+            message.Headers.TryAddWithoutValidation("Accept-Encoding", acceptEncoding);
+        }
+
+        if (ifNoneMatch is not null)
+        {
+            message.Headers.TryAddWithoutValidation("If-None-Match", ifNoneMatch);
+        }
+
+        return message;
+    }
+
+    private static byte[] Decode(byte[] bytes, string? encoding)
+    {
+        using var output = new MemoryStream();
+        using (Stream input = encoding switch
+        {
+            "br" => new BrotliStream(new MemoryStream(bytes), CompressionMode.Decompress),
+            "gzip" => new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress),
+            _ => new MemoryStream(bytes),
+        })
+        {
+            input.CopyTo(output);
+        }
+
+        return output.ToArray();
     }
 
     [Fact]

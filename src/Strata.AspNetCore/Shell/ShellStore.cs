@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+using Microsoft.Net.Http.Headers;
 using Strata.AspNetCore.Http;
 
 namespace Strata.AspNetCore.Shell;
@@ -151,18 +153,27 @@ internal sealed partial class ShellStore
             headers[name] = value;
         }
 
-        headers.ETag = variant.ETag;
+        var encoded = variant.For(request.Headers.AcceptEncoding); // compressed when the shell was made (EncodedShellBody)
+        var etag = encoded?.ETag ?? variant.ETag;
+        headers.ETag = etag;
+        headers.Vary = StringValues.Concat(headers.Vary, HeaderNames.AcceptEncoding);
         headers[CacheStatusHeader.Name] = verdict == ShellVerdict.Fresh ? CacheStatusHeader.Hit : CacheStatusHeader.Stale;
-        if (Matches(request.Headers.IfNoneMatch, variant.ETag))
+        if (Matches(request.Headers.IfNoneMatch, etag))
         {
             response.StatusCode = StatusCodes.Status304NotModified;
             write = Task.CompletedTask;
             return true;
         }
 
+        var body = encoded?.Body ?? variant.Body;
+        if (encoded is not null)
+        {
+            headers.ContentEncoding = encoded.Encoding;
+        }
+
         response.StatusCode = StatusCodes.Status200OK;
-        response.ContentLength = variant.Body.Length;
-        var flush = response.BodyWriter.WriteAsync(variant.Body);
+        response.ContentLength = body.Length;
+        var flush = response.BodyWriter.WriteAsync(body);
         if (!flush.IsCompletedSuccessfully)
         {
             write = flush.AsTask();
@@ -252,7 +263,7 @@ internal sealed partial class ShellStore
         return verdict;
     }
 
-    private static bool Matches(Microsoft.Extensions.Primitives.StringValues ifNoneMatch, string etag)
+    private static bool Matches(StringValues ifNoneMatch, string etag)
     {
         foreach (var value in ifNoneMatch)
         {

@@ -33,7 +33,7 @@ internal sealed class StaticShell(string path, ShellResponse document, ShellResp
 /// <summary>
 /// The bytes and headers of one variant of a shell, and its entity tag; for a page that streams, its streaming boundaries
 /// (<see cref="Holes"/>): the bytes are then what Blazor sent before the first streamed part, and the page is rendered for
-/// each request to stream the rest.
+/// each request to stream the rest. A shell that is bytes alone is also kept in Brotli and gzip (<see cref="Encoded"/>).
 /// </summary>
 internal sealed class ShellResponse(byte[] body, KeyValuePair<string, StringValues>[] headers, string etag, ShellHoles? holes)
 {
@@ -45,4 +45,25 @@ internal sealed class ShellResponse(byte[] body, KeyValuePair<string, StringValu
 
     /// <summary>The streaming boundaries whose content is rendered for each request, or <see langword="null"/> when the page is bytes alone.</summary>
     public ShellHoles? Holes { get; } = holes;
+
+    /// <summary>The body compressed, best encoding first (none for a page that streams).</summary>
+    public EncodedShellBody[] Encoded { get; } = holes is not null ? []
+        : new[] { EncodedShellBody.Brotli(body, etag), EncodedShellBody.Gzip(body, etag) }.OfType<EncodedShellBody>().ToArray();
+
+    /// <summary>The encoded body the request's <c>Accept-Encoding</c> takes (the best of those it accepts equally well), or <see langword="null"/> for the bytes as they are.</summary>
+    public EncodedShellBody? For(StringValues acceptEncoding)
+    {
+        EncodedShellBody? best = null;
+        var bestQuality = 0d;
+        foreach (var encoded in Encoded)
+        {
+            var quality = EncodedShellBody.Quality(acceptEncoding, encoded.Encoding);
+            if (quality > bestQuality)
+            {
+                (best, bestQuality) = (encoded, quality);
+            }
+        }
+
+        return best;
+    }
 }
