@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Strata.Client;
@@ -13,11 +12,6 @@ namespace Strata.Client;
 /// </summary>
 public abstract class ServerFunctionReference
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new JsonStringEnumConverter() }, // the server reads enums by name (docs/use-server.md)
-    };
-
     private readonly ServerFunctionSource? _source;
     private (string Id, string? Captured)? _token;
 
@@ -49,19 +43,7 @@ public abstract class ServerFunctionReference
             return (TResult)(await _source.InvokeAsync(arguments, cancellationToken).ConfigureAwait(false))!;
         }
 
-        if (!OperatingSystem.IsBrowser())
-        {
-            throw new InvalidOperationException(
-                "A server function parameter that crossed into an interactive server circuit cannot be called there: it is callable in the browser (WebAssembly) and while the server renders the page. Use [UseClient] without Auto for components that call server functions.");
-        }
-
-        var answer = await BrowserTransport.CallAsync(Id, Captured, JsonSerializer.Serialize(arguments, Json), cancellationToken).ConfigureAwait(false);
-        if (answer.Status is >= 200 and < 300)
-        {
-            return string.IsNullOrEmpty(answer.Body) ? default! : JsonSerializer.Deserialize<TResult>(answer.Body, Json)!;
-        }
-
-        throw ServerFunctionException.FromResponse(answer.Status, answer.Body);
+        return await ServerCalls.FromBrowserAsync<TResult>(Id, Captured, arguments, cancellationToken).ConfigureAwait(false);
     }
 }
 
