@@ -21,7 +21,7 @@ internal static class ServerCalls
         if (!OperatingSystem.IsBrowser())
         {
             throw new InvalidOperationException(
-                "A server function parameter that crossed into an interactive server circuit (the server phase of [UseClient(Auto = true)]) cannot be called there: it is callable in the browser (WebAssembly) and while the server renders the page. Inject a [UseServer] interface instead (the circuit then calls the server's implementation directly), or use [UseClient] without Auto.");
+                "This server function can only be called from the browser (WebAssembly) here: a ServerFunction parameter that crossed into an interactive server circuit (the server phase of [UseClient(Auto = true)], or Interactive Server) carries only its id, and a [UseServer] interface proxy only exists in the browser. Inject the [UseServer] interface instead of taking a ServerFunction parameter (on the server it resolves to the class that implements it, which the circuit calls directly), or use [UseClient] without Auto.");
         }
 
         var answer = await BrowserTransport.CallAsync(id, captured, JsonSerializer.Serialize(arguments, Json), cancellationToken).ConfigureAwait(false);
