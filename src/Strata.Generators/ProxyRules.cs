@@ -106,6 +106,7 @@ internal static class ProxyRules
         if (method.IsGenericMethod)
         {
             yield return new Finding(Descriptors.ProxyGeneric, location, new object?[] { name, "has type parameters" });
+            yield break; // its types are the type parameters: one error says it
         }
 
         foreach (var parameter in method.Parameters)
