@@ -44,6 +44,12 @@ public sealed class ServerInterfaceTests
 
         Assert.Equal(expected, Id(app, "Describe"));
         Assert.Equal(typeof(Notes), Function("Describe").DeclaringType);
+
+        // Notes is a [UseServer] class too: ServerAction.Of(its method) names the class's own function, not the interface's.
+        var table = app.Services.GetRequiredService<ServerFunctionTable>();
+        var own = ServerFunctions.All.Single(f => f.DeclaringType == typeof(Notes) && f.Contract is null && f.MethodName == "Describe");
+        Assert.Equal(table.IdOf(own), table.IdOf(new Func<string, int, CancellationToken, Task<Account>>(new Notes(new Ledger()).Describe)));
+        Assert.NotEqual(expected, table.IdOf(own));
     }
 
     [Fact]

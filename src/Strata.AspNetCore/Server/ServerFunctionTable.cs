@@ -39,7 +39,8 @@ internal sealed class ServerFunctionTable
         }
 
         _byId = _idByFunction.ToFrozenDictionary(p => p.Value, p => p.Key, StringComparer.Ordinal);
-        _idByMethod = _idByFunction.ToFrozenDictionary(p => p.Key.Method, p => p.Value);
+        // A method of a [UseServer] class that also implements a [UseServer] interface has two ids; ServerAction.Of(method) takes the class's.
+        _idByMethod = _idByFunction.OrderBy(p => p.Key.Contract is null ? 0 : 1).DistinctBy(p => p.Key.Method).ToFrozenDictionary(p => p.Key.Method, p => p.Value);
     }
 
     public bool TryGet(string id, out ServerFunction function) => _byId.TryGetValue(id, out function!);

@@ -13,7 +13,11 @@ public interface INotes
     ValueTask<string> Whisper();
 }
 
-/// <summary>The server's implementation: registered by Strata for <see cref="INotes"/>, its [Authorize] applies to calls.</summary>
+/// <summary>
+/// The server's implementation: registered by Strata for <see cref="INotes"/>, its [Authorize] applies to calls. It is a
+/// [UseServer] class too (as the Storefront's MemberActions), so each method is also a server function of its own.
+/// </summary>
+[UseServer]
 public sealed class Notes(Ledger ledger) : INotes
 {
     public Task<Account> Describe(string name, int age, CancellationToken cancellationToken)
