@@ -181,7 +181,7 @@ internal static class ServerEmitter
         return w.ToString();
     }
 
-    internal static void EmitMethod(StringBuilder w, ServerTypeModel model, ServerMethodModel method)
+    private static void EmitMethod(StringBuilder w, ServerTypeModel model, ServerMethodModel method)
     {
         const string I = "            ";
         w.Append(I).AppendLine("global::Strata.Generated.ServerFunctions.Register(new global::Strata.ServerFunction(");
