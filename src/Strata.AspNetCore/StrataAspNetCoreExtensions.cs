@@ -60,6 +60,7 @@ namespace Microsoft.Extensions.DependencyInjection
             services.AddOptions<ServerFunctionOptions>().BindConfiguration("Strata:ServerFunctions");
             services.AddSingleton<Strata.AspNetCore.Server.ServerFunctionTable>();
             services.AddSingleton<Strata.AspNetCore.Server.ServerActionHandler>();
+            Strata.AspNetCore.Server.ServerFunctionTable.AddContractImplementations(services); // [UseServer] interfaces: their server classes
 
             // Slots and callbacks are handed through cached functions untouched and left out of their keys.
             CacheKeyPassThrough.Register(typeof(RenderFragment));

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Strata.Client;
@@ -13,11 +12,6 @@ namespace Strata.Client;
 /// </summary>
 public abstract class ServerFunctionReference
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new JsonStringEnumConverter() }, // the server reads enums by name (docs/use-server.md)
-    };
-
     private readonly ServerFunctionSource? _source;
     private (string Id, string? Captured)? _token;
 
@@ -49,19 +43,7 @@ public abstract class ServerFunctionReference
             return (TResult)(await _source.InvokeAsync(arguments, cancellationToken).ConfigureAwait(false))!;
         }
 
-        if (!OperatingSystem.IsBrowser())
-        {
-            throw new InvalidOperationException(
-                "A server function parameter that crossed into an interactive server circuit cannot be called there: it is callable in the browser (WebAssembly) and while the server renders the page. Use [UseClient] without Auto for components that call server functions.");
-        }
-
-        var answer = await BrowserTransport.CallAsync(Id, Captured, JsonSerializer.Serialize(arguments, Json), cancellationToken).ConfigureAwait(false);
-        if (answer.Status is >= 200 and < 300)
-        {
-            return string.IsNullOrEmpty(answer.Body) ? default! : JsonSerializer.Deserialize<TResult>(answer.Body, Json)!;
-        }
-
-        throw ServerFunctionException.FromResponse(answer.Status, answer.Body);
+        return await ServerCalls.FromBrowserAsync<TResult>(Id, Captured, arguments, cancellationToken).ConfigureAwait(false);
     }
 }
 
@@ -159,4 +141,83 @@ public sealed class ServerFunction<T1, T2, TResult> : ServerFunctionReference
     /// <returns>Its result.</returns>
     /// <exception cref="ServerFunctionException">The server function failed or refused the call.</exception>
     public Task<TResult> InvokeAsync(T1 argument1, T2 argument2, CancellationToken cancellationToken = default) => CallAsync<TResult>([argument1, argument2], cancellationToken);
+}
+
+/// <summary>A server function that takes three arguments (after its captured values) and returns <typeparamref name="TResult"/>.</summary>
+/// <typeparam name="T1">The first argument's type.</typeparam>
+/// <typeparam name="T2">The second argument's type.</typeparam>
+/// <typeparam name="T3">The third argument's type.</typeparam>
+/// <typeparam name="TResult">The result type.</typeparam>
+public sealed class ServerFunction<T1, T2, T3, TResult> : ServerFunctionReference
+{
+    /// <summary>The reference the browser receives (called by the JSON deserializer).</summary>
+    /// <param name="id">The action id.</param>
+    /// <param name="captured">The protected captured values.</param>
+    [JsonConstructor]
+    public ServerFunction(string id, string? captured)
+        : base(id, captured)
+    {
+    }
+
+    private ServerFunction(ServerFunctionSource source)
+        : base(source, [typeof(T1), typeof(T2), typeof(T3)], typeof(TResult))
+    {
+    }
+
+    /// <summary>A typed reference to a server function passed as a parameter.</summary>
+    /// <param name="source">The server function.</param>
+    /// <exception cref="ArgumentException">The function does not take these arguments or return this result.</exception>
+    public static implicit operator ServerFunction<T1, T2, T3, TResult>(ServerFunctionSource source) => new(source);
+
+    /// <summary>Calls the server function.</summary>
+    /// <param name="argument1">The first argument.</param>
+    /// <param name="argument2">The second argument.</param>
+    /// <param name="argument3">The third argument.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Its result.</returns>
+    /// <exception cref="ServerFunctionException">The server function failed or refused the call.</exception>
+    public Task<TResult> InvokeAsync(T1 argument1, T2 argument2, T3 argument3, CancellationToken cancellationToken = default) =>
+        CallAsync<TResult>([argument1, argument2, argument3], cancellationToken);
+}
+
+/// <summary>
+/// A server function that takes four arguments (after its captured values) and returns <typeparamref name="TResult"/>. For
+/// more, take a record: one argument that carries the values.
+/// </summary>
+/// <typeparam name="T1">The first argument's type.</typeparam>
+/// <typeparam name="T2">The second argument's type.</typeparam>
+/// <typeparam name="T3">The third argument's type.</typeparam>
+/// <typeparam name="T4">The fourth argument's type.</typeparam>
+/// <typeparam name="TResult">The result type.</typeparam>
+public sealed class ServerFunction<T1, T2, T3, T4, TResult> : ServerFunctionReference
+{
+    /// <summary>The reference the browser receives (called by the JSON deserializer).</summary>
+    /// <param name="id">The action id.</param>
+    /// <param name="captured">The protected captured values.</param>
+    [JsonConstructor]
+    public ServerFunction(string id, string? captured)
+        : base(id, captured)
+    {
+    }
+
+    private ServerFunction(ServerFunctionSource source)
+        : base(source, [typeof(T1), typeof(T2), typeof(T3), typeof(T4)], typeof(TResult))
+    {
+    }
+
+    /// <summary>A typed reference to a server function passed as a parameter.</summary>
+    /// <param name="source">The server function.</param>
+    /// <exception cref="ArgumentException">The function does not take these arguments or return this result.</exception>
+    public static implicit operator ServerFunction<T1, T2, T3, T4, TResult>(ServerFunctionSource source) => new(source);
+
+    /// <summary>Calls the server function.</summary>
+    /// <param name="argument1">The first argument.</param>
+    /// <param name="argument2">The second argument.</param>
+    /// <param name="argument3">The third argument.</param>
+    /// <param name="argument4">The fourth argument.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Its result.</returns>
+    /// <exception cref="ServerFunctionException">The server function failed or refused the call.</exception>
+    public Task<TResult> InvokeAsync(T1 argument1, T2 argument2, T3 argument3, T4 argument4, CancellationToken cancellationToken = default) =>
+        CallAsync<TResult>([argument1, argument2, argument3, argument4], cancellationToken);
 }

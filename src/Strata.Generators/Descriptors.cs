@@ -149,4 +149,29 @@ internal static partial class Descriptors
         "STRATA043",
         "A server function's class cannot be resolved",
         "Server function '{0}' {1}. {2}");
+
+    public static readonly DiagnosticDescriptor ProxyNotAsync = Error(
+        "STRATA055",
+        "A method of a [UseServer] interface must be async",
+        "Server Actions must be async functions. '{0}' is a method of a [UseServer] interface and returns {1}: return Task, Task<T>, ValueTask or ValueTask<T>, because client code calls it over the network.");
+
+    public static readonly DiagnosticDescriptor ProxyGeneric = Error(
+        "STRATA056",
+        "A [UseServer] interface and its methods cannot be generic",
+        "'{0}' {1}: client code calls it by one action id with JSON arguments, so no type argument can cross. Make the interface and the method non-generic (declare one method per type).");
+
+    public static readonly DiagnosticDescriptor ProxyRefParameter = Error(
+        "STRATA057",
+        "A method of a [UseServer] interface cannot take ref, out, in or params parameters",
+        "Parameter '{1}' of '{0}' is a ref, out, in or params parameter, but a call from client code can only send values to the server. Pass it by value, and return what the method computes.");
+
+    public static readonly DiagnosticDescriptor ProxyWireType = Error(
+        "STRATA058",
+        "A parameter or result of a [UseServer] interface method cannot cross to the browser",
+        "The {1} of '{0}' has type {2}, which {3}. Only plain objects, and a few built-ins, can be passed to Server Actions: client code sends arguments and receives results as JSON, so use plain data (primitives, strings, enums, dates, Guid, records and classes of them, arrays, lists, dictionaries with string keys) and CancellationToken to cancel the call; functions, streams and services cannot cross.");
+
+    public static readonly DiagnosticDescriptor ProxyMember = Error(
+        "STRATA059",
+        "A [UseServer] interface declares something its proxy cannot implement",
+        "'{0}' {1}. Client code imports a [UseServer] interface through a generated proxy whose every method calls the server: declare only instance methods without a body, no base interfaces, [UseServer] on the interface itself, and reference Strata.Client from the project that declares it.");
 }

@@ -22,7 +22,8 @@ internal static class ServerRules
 
     /// <summary>Whether the method is a server function (has [UseServer], or is public in a [UseServer] class).</summary>
     public static bool IsServerFunction(IMethodSymbol method, StrataSymbols s) =>
-        method.MethodKind == MethodKind.Ordinary && (s.UseServerOf(method) is not null
+        method.MethodKind == MethodKind.Ordinary && method.ContainingType?.TypeKind != TypeKind.Interface // interfaces: ProxyRules
+        && (s.UseServerOf(method) is not null
             || (method.DeclaredAccessibility == Accessibility.Public && method.ContainingType is { } type && s.UseServerOf(type) is not null));
 
     /// <summary>Whether the method returns Task, Task&lt;T&gt;, ValueTask or ValueTask&lt;T&gt;; <paramref name="result"/> is T or null.</summary>

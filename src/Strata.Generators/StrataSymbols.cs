@@ -16,6 +16,8 @@ internal sealed class StrataSymbols
         UseCache = compilation.GetTypeByMetadataName(UseCacheAttributeName);
         UseServer = compilation.GetTypeByMetadataName(UseServerAttributeName);
         Cache = compilation.GetTypeByMetadataName("Strata.Cache");
+        ServerProxies = compilation.GetTypeByMetadataName("Strata.Client.ServerProxies");
+        ServerFunctions = compilation.GetTypeByMetadataName("Strata.Generated.ServerFunctions");
         FormData = compilation.GetTypeByMetadataName("Strata.FormData");
         CacheRuntime = compilation.GetTypeByMetadataName("Strata.CacheRuntime");
         Task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
@@ -71,6 +73,12 @@ internal sealed class StrataSymbols
     public INamedTypeSymbol? UseServer { get; }
 
     public INamedTypeSymbol? Cache { get; }
+
+    /// <summary>Strata.Client's registry of [UseServer] interface proxies: present where the browser's code is compiled.</summary>
+    public INamedTypeSymbol? ServerProxies { get; }
+
+    /// <summary>Strata's registry of server functions: present where the server's code is compiled.</summary>
+    public INamedTypeSymbol? ServerFunctions { get; }
 
     public INamedTypeSymbol? FormData { get; }
 

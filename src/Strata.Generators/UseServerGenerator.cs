@@ -40,8 +40,12 @@ public sealed class UseServerGenerator : IIncrementalGenerator
 /// <summary>A parameter of a server function: its name, its type for typeof and for reading, where it comes from, whether null is valid.</summary>
 internal sealed record ServerParameterModel(string Name, string Type, string AnnotatedType, string Source, bool AllowsNull);
 
-/// <summary>One server function.</summary>
-internal sealed record ServerMethodModel(string Name, string StableName, bool IsStatic, string? ResultType, EquatableArray<ServerParameterModel> Parameters);
+/// <summary>
+/// One server function. A method of a [UseServer] interface also has the interface (<paramref name="Contract"/>, which the
+/// invoker resolves), its fixed action id and the name of the implementing method (for its attributes).
+/// </summary>
+internal sealed record ServerMethodModel(string Name, string StableName, bool IsStatic, string? ResultType, EquatableArray<ServerParameterModel> Parameters,
+    string? Contract = null, string? ContractId = null, string? ImplementationName = null);
 
 /// <summary>The server functions one [UseServer] declaration speaks for (a class, or one method of a class without the class-level attribute).</summary>
 internal sealed record ServerTypeModel(string HintName, string ClassName, string DeclaringType, EquatableArray<ServerMethodModel> Methods);
@@ -64,7 +68,7 @@ internal static class ServerModelBuilder
     {
         var s = StrataSymbols.Create(compilation);
         var type = target as INamedTypeSymbol ?? target.ContainingType;
-        if (type is null)
+        if (type is null || type.TypeKind == TypeKind.Interface)
         {
             return null;
         }
@@ -97,10 +101,10 @@ internal static class ServerModelBuilder
         return new ServerTypeModel(className + ".g.cs", className, type.ToDisplayString(TypeFormat), models);
     }
 
-    private static ServerMethodModel BuildMethod(IMethodSymbol method, StrataSymbols s)
+    internal static ServerMethodModel BuildMethod(IMethodSymbol method, StrataSymbols s)
     {
         ServerRules.IsAsync(method, s, out var result, out _);
-        var stable = $"{method.ContainingType.ToDisplayString(IdFormat)}.{method.Name}({string.Join(",", method.Parameters.Select(p => p.Type.ToDisplayString(IdFormat)))})";
+        var stable = StableName(method);
         var parameters = method.Parameters.Select(p => new ServerParameterModel(
             p.Name,
             p.Type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(TypeFormat),
@@ -109,6 +113,13 @@ internal static class ServerModelBuilder
             AllowsNull(p.Type))).ToImmutableArray();
         return new ServerMethodModel(method.Name, stable, method.IsStatic, result?.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(TypeFormat), parameters);
     }
+
+    /// <summary>The stable name of a method: namespace-qualified type, name and parameter types, e.g. <c>Shop.Users.Create(string,int)</c>.</summary>
+    public static string StableName(IMethodSymbol method) =>
+        $"{method.ContainingType.ToDisplayString(IdFormat)}.{method.Name}({string.Join(",", method.Parameters.Select(p => p.Type.ToDisplayString(IdFormat)))})";
+
+    /// <summary>The type's name in a generated class name: namespace-qualified, every other character an underscore.</summary>
+    public static string ClassNameOf(INamedTypeSymbol type) => Sanitize(type.ToDisplayString(IdFormat));
 
     private static bool AllowsNull(ITypeSymbol type) =>
         type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T }
@@ -174,7 +185,7 @@ internal static class ServerEmitter
     {
         const string I = "            ";
         w.Append(I).AppendLine("global::Strata.Generated.ServerFunctions.Register(new global::Strata.ServerFunction(");
-        w.Append(I).Append("    typeof(").Append(model.DeclaringType).Append("), ").Append(Literal(method.Name)).Append(", ").Append(Literal(method.StableName))
+        w.Append(I).Append("    typeof(").Append(model.DeclaringType).Append("), ").Append(Literal(method.ImplementationName ?? method.Name)).Append(", ").Append(Literal(method.StableName))
             .Append(", ").Append(method.IsStatic ? "true" : "false").AppendLine(",");
         w.Append(I).AppendLine("    new global::Strata.ServerParameter[]");
         w.Append(I).AppendLine("    {");
@@ -204,7 +215,7 @@ internal static class ServerEmitter
             w.Append(I).Append("        var __a").Append(i).Append(" = __arguments.Get<").Append(p.AnnotatedType).Append(">(").Append(i).AppendLine(");");
         }
 
-        var target = method.IsStatic ? model.DeclaringType : $"global::Strata.Generated.ServerFunctions.Resolve<{model.DeclaringType}>(__services)";
+        var target = method.IsStatic ? model.DeclaringType : $"global::Strata.Generated.ServerFunctions.Resolve<{method.Contract ?? model.DeclaringType}>(__services)";
         var call = $"{target}.{Escape(method.Name)}({string.Join(", ", arguments)})";
         if (method.ResultType is null)
         {
@@ -216,11 +227,18 @@ internal static class ServerEmitter
             w.Append(I).Append("        return await ").Append(call).AppendLine(".ConfigureAwait(false);");
         }
 
-        w.Append(I).AppendLine("    }));");
+        if (method.Contract is null)
+        {
+            w.Append(I).AppendLine("    }));");
+        }
+        else
+        {
+            w.Append(I).Append("    }) { Contract = typeof(").Append(method.Contract).Append("), ContractId = ").Append(Literal(method.ContractId!)).AppendLine(" });");
+        }
     }
 
-    private static string Escape(string name) =>
+    internal static string Escape(string name) =>
         SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
 
-    private static string Literal(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
+    internal static string Literal(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
 }

@@ -54,6 +54,41 @@ public sealed class ClientServerFunctionTests
     }
 
     [Fact]
+    public async Task ParametersWithThreeAndFourArguments_CallOnTheServer_AndFromWhatTheBrowserReceives_InOrder()
+    {
+        using var app = new TestAppFactory();
+        string json;
+        using (InRequest(app))
+        {
+            ServerFunction<int, int, int, int, int> four = ServerAction.Bind(Greetings.Digits, 1);
+            ServerFunction<int, int, int, int> three = ServerAction.Bind(Greetings.Digits, 1, 2);
+            Assert.Equal(12345, await four.InvokeAsync(2, 3, 4, 5));
+            Assert.Equal(12345, await three.InvokeAsync(3, 4, 5));
+            json = JsonSerializer.Serialize(four, new JsonSerializerOptions(JsonSerializerDefaults.Web));
+        }
+
+        var received = JsonSerializer.Deserialize<ServerFunction<int, int, int, int, int>>(json, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+        using var response = await ServerFunctionTests.Call(app.CreateClient(), received.Id, "[6,7,8,9]", "http://localhost", [(ServerActionHandler.CapturedHeader, received.Captured!)]);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("16789", await response.Content.ReadAsStringAsync());
+
+        var wrong = Assert.Throws<ArgumentException>(() => { ServerFunction<int, int, int, int> shape = ServerAction.Bind(Greetings.Digits, 1); });
+        Assert.Contains("takes (Int32, Int32, Int32, Int32)", wrong.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Parameter_CalledInAServerCircuit_AutosServerPhase_IsRefused_NamingTheFix()
+    {
+        // What an Interactive Server circuit holds: the reference as Blazor deserialized it from the component's marker.
+        var received = JsonSerializer.Deserialize<ServerFunction<string, string>>("""{"id":"abc","captured":null}""", new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => received.InvokeAsync("Ada"));
+
+        Assert.Contains("[UseClient(Auto = true)]", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Inject the [UseServer] interface instead of taking a ServerFunction parameter", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parameter_OfTheWrongShape_IsRefusedWhenMade_NamingBothShapes()
     {
         var error = Assert.Throws<ArgumentException>(() => { ServerFunction<int, string> wrong = ServerAction.Of(Greetings.Hello); });

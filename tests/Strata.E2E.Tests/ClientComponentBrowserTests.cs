@@ -30,20 +30,28 @@ public sealed class ClientComponentBrowserTests(StorefrontServer server)
     }
 
     [Fact]
-    public async Task MyButton_CallsTheFetchUsersServerFunction_AndRendersItsResult()
+    public async Task MyButton_CallsTheImportedFetchUsersServerFunction_ThroughTheGeneratedProxy_AndRendersItsResult()
     {
         var page = await server.NewPage();
         var name = "Hedy " + Guid.NewGuid().ToString("N")[..6];
-        await page.GotoAsync("/members");
+        var response = await page.GotoAsync("/members");
+        Assert.Contains("id=\"my-button\"", await response!.TextAsync(), StringComparison.Ordinal); // prerendered: IMemberActions resolved to the server's class
         await page.Locator("#member-name").FillAsync(name);
         await page.Locator("#member-email").FillAsync("hedy@example.com");
         await page.Locator("#member-create").ClickAsync();
         await Assertions.Expect(page.Locator("#member-list")).ToContainTextAsync(name);
 
         await Interactive(page, "#my-button");
-        await page.Locator("#my-button").ClickAsync();
+        var call = await page.RunAndWaitForRequestAsync(
+            () => page.Locator("#my-button").ClickAsync(),
+            r => r.Method == "POST" && r.Headers.ContainsKey("strata-action"));
 
         await Assertions.Expect(page.Locator("#my-button-users")).ToContainTextAsync($"{name} (hedy@example.com)");
+        // The injected IMemberActions is the generated proxy: it POSTs to the id derived from the interface and the method.
+        var expected = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(
+            "Strata.UseServer.Interface\0Storefront.Client\0Storefront.Data.IMemberActions.FetchUsers()")).AsSpan(0, 20));
+        Assert.Equal(expected, call.Headers["strata-action"]);
+        Assert.Equal("[]", call.PostData);
     }
 
     [Fact]

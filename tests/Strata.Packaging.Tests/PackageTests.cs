@@ -11,6 +11,7 @@ public sealed class PackageTests
     [InlineData("Strata.Redis")]
     [InlineData("Strata.Client")]
     [InlineData("Strata.DistributedCache")]
+    [InlineData("Strata.Abstractions")]
     public async Task EveryPackage_HasItsMetadata_AReadme_AnIcon_AndASymbolsPackage(string id)
     {
         var feed = await LocalFeed.GetAsync();

@@ -16,7 +16,7 @@ public sealed record ActionResult(bool Ok, IReadOnlyList<string> Errors);
 /// server function), called from a form without JavaScript and by fetch from the members page.
 /// </summary>
 [UseServer]
-public sealed class MemberActions(Database database)
+public sealed class MemberActions(Database database) : IMemberActions
 {
     public async Task<ActionResult> CreateUser(string name, string email)
     {

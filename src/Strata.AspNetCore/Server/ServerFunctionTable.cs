@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Strata.Generated;
 
@@ -30,8 +31,16 @@ internal sealed class ServerFunctionTable
         ServerFunctions.EnsureRegistered();
         var salt = options.Value.IdSalt;
         _idByFunction = ServerFunctions.All.ToDictionary(f => f, f => IdOf(f, salt));
+        if (_idByFunction.GroupBy(p => p.Value, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            var functions = twice.Select(p => p.Key).ToArray();
+            throw new InvalidOperationException(
+                $"The [UseServer] interface {functions[0].Contract} is implemented by more than one class ({string.Join(", ", functions.Select(f => f.DeclaringType.FullName).Distinct())}); the browser's proxy calls {functions[0].Contract?.Name}.{functions[0].MethodName} by one action id, which must lead to one implementation. Keep one class that implements the interface.");
+        }
+
         _byId = _idByFunction.ToFrozenDictionary(p => p.Value, p => p.Key, StringComparer.Ordinal);
-        _idByMethod = _idByFunction.ToFrozenDictionary(p => p.Key.Method, p => p.Value);
+        // A method of a [UseServer] class that also implements a [UseServer] interface has two ids; ServerAction.Of(method) takes the class's.
+        _idByMethod = _idByFunction.OrderBy(p => p.Key.Contract is null ? 0 : 1).DistinctBy(p => p.Key.Method).ToFrozenDictionary(p => p.Key.Method, p => p.Value);
     }
 
     public bool TryGet(string id, out ServerFunction function) => _byId.TryGetValue(id, out function!);
@@ -71,8 +80,27 @@ internal sealed class ServerFunctionTable
         return await AuthorizationPolicy.CombineAsync(provider, data).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Registers, for every <c>[UseServer]</c> interface the generator found implemented, that class as the interface's
+    /// scoped service, unless the application registered one first: a component that injects the interface on the server
+    /// (while prerendering, or in a circuit) calls it directly, and a call from the browser resolves it in the request.
+    /// </summary>
+    public static void AddContractImplementations(IServiceCollection services)
+    {
+        ServerFunctions.EnsureRegistered();
+        foreach (var function in ServerFunctions.All.Where(f => f.Contract is not null).DistinctBy(f => (f.Contract, f.DeclaringType)))
+        {
+            services.TryAdd(ServiceDescriptor.Scoped(function.Contract!, function.DeclaringType));
+        }
+    }
+
     private static string IdOf(ServerFunction function, string? salt)
     {
+        if (function.ContractId is { } fixedId)
+        {
+            return fixedId; // known to the browser's proxy: neither the salt nor the module version id can enter it
+        }
+
         var mvid = function.DeclaringType.Module.ModuleVersionId.ToByteArray();
         var name = Encoding.UTF8.GetBytes("\0" + (salt ?? "") + "\0" + function.Name);
         var input = new byte[mvid.Length + name.Length];

@@ -35,8 +35,9 @@ public static class ServerFunctions
         where T : class
     {
         ArgumentNullException.ThrowIfNull(services);
-        return services.GetService<T>() ?? throw new InvalidOperationException(
-            $"The server function's class {typeof(T)} is not registered for dependency injection. Register it (for example builder.Services.AddScoped<{typeof(T).Name}>()), or make the [UseServer] method static.");
+        return services.GetService<T>() ?? throw new InvalidOperationException(typeof(T).IsInterface
+            ? $"The [UseServer] interface {typeof(T)} has no implementation in the server's services. Declare a class in the server project that implements it (Strata registers it), or register one: builder.Services.AddScoped<{typeof(T).Name}, YourImplementation>()."
+            : $"The server function's class {typeof(T)} is not registered for dependency injection. Register it (for example builder.Services.AddScoped<{typeof(T).Name}>()), or make the [UseServer] method static.");
     }
 
     /// <summary>

@@ -66,10 +66,25 @@ public sealed class ServerFunction
     /// <summary>Runs the method.</summary>
     public ServerFunctionInvoker Invoker { get; }
 
+    /// <summary>
+    /// The <c>[UseServer]</c> interface whose method this is, or <see langword="null"/>. The declaring type is then the
+    /// class that implements the interface (its <c>[Authorize]</c> applies), the invoker calls the interface resolved from
+    /// the request's services, and the action id is <see cref="ContractId"/>.
+    /// </summary>
+    public Type? Contract { get; init; }
+
+    /// <summary>
+    /// The action id of a <see cref="Contract"/> method, fixed by the source generator from the interface's assembly name,
+    /// full name and the method's signature, so that the browser's proxy (compiled into the same interface's assembly,
+    /// which the WebAssembly build may trim and rewrite) knows it; <see langword="null"/> for other server functions, whose
+    /// id the web layer derives from the module version id.
+    /// </summary>
+    public string? ContractId { get; init; }
+
     /// <summary>The method (found once, for its attributes such as <c>[Authorize]</c>).</summary>
     public MethodInfo Method => _method ??= DeclaringType.GetMethod(
         MethodName,
-        BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly,
+        BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly, // NonPublic: an explicit interface implementation
         Parameters.Select(p => p.Type).ToArray())
         ?? throw new InvalidOperationException($"The server function {Name} has no matching method on {DeclaringType}.");
 }

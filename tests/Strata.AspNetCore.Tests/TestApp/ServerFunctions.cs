@@ -35,6 +35,9 @@ public static class Greetings
     public static Task<string> Hello(string name) => Task.FromResult("Hello, " + name);
 
     public static Task<int> Add(int a, int b, CancellationToken cancellationToken) => Task.FromResult(a + b);
+
+    /// <summary>The digits in the order given: a test sees the arguments' order.</summary>
+    public static Task<int> Digits(int a, int b, int c, int d, int e) => Task.FromResult((a * 10000) + (b * 1000) + (c * 100) + (d * 10) + e);
 }
 
 /// <summary>Server functions of a class resolved from the request's services.</summary>

@@ -22,7 +22,7 @@ internal static class References
             .Where(p =>
             {
                 var name = Path.GetFileName(p);
-                return name.StartsWith("System.", StringComparison.Ordinal) || name is "mscorlib.dll" or "netstandard.dll" or "Strata.dll"
+                return name.StartsWith("System.", StringComparison.Ordinal) || name is "mscorlib.dll" or "netstandard.dll" or "Strata.dll" or "Strata.Abstractions.dll"
                     || name.StartsWith("Microsoft.AspNetCore.", StringComparison.Ordinal)
                     || name.StartsWith("Microsoft.Extensions.", StringComparison.Ordinal)
                     || name.StartsWith("Microsoft.Win32.", StringComparison.Ordinal);
