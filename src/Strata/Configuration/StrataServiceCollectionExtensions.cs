@@ -121,7 +121,7 @@ public static class StrataServiceCollectionExtensions
             var section = configuration?.GetSection(StrataDefaults.ConfigurationSection);
             if (section is not null && section.Exists())
             {
-                section.Bind(options);
+                section.Bind(options); // generated code (EnableConfigurationBindingGenerator): no reflection
             }
 
             if (CacheDebug.IsTruthy(Environment.GetEnvironmentVariable(StrataDefaults.DebugEnvironmentVariable)))
