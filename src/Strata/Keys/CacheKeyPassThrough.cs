@@ -56,7 +56,7 @@ public static class CacheKeyPassThrough
         return Decisions.GetOrAdd(type, static t => Decide(t));
     }
 
-    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "The trimmer removes an interface implementation only when no code uses the interface; missing one only makes Strata key or refuse a value it would otherwise leave out or classify, never leave out state.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = StrataFeatures.InterfacesKept)]
     private static bool Decide(Type type)
     {
         if (type == typeof(CancellationToken))

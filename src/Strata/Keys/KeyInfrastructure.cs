@@ -46,7 +46,7 @@ internal static class KeyInfrastructure
     private static CacheRuntime? CurrentRuntime => AmbientContext.Current?.Runtime ?? CacheRuntime.Default;
 
     /// <summary>Whether the type is, derives from or implements one of the framework's services.</summary>
-    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "The trimmer removes an interface implementation only when no code uses the interface; missing one only makes Strata key or refuse a value it would otherwise leave out or classify, never leave out state.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = StrataFeatures.InterfacesKept)]
     public static bool IsFrameworkService(Type type)
     {
         for (var t = type; t is not null; t = t.BaseType)
@@ -68,7 +68,7 @@ internal static class KeyInfrastructure
         return false;
     }
 
-    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "The trimmer removes an interface implementation only when no code uses the interface; missing one only makes Strata key or refuse a value it would otherwise leave out or classify, never leave out state.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = StrataFeatures.InterfacesKept)]
     private static bool Decide(Type valueType, Type declaredType, IServiceProvider? services)
     {
         if (KeyTypeInfo.Get(valueType).IsRequestState)

@@ -283,7 +283,7 @@ internal sealed class KeyTypeInfo
         return null;
     }
 
-    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "The trimmer removes an interface implementation only when no code uses the interface; missing one only makes Strata key or refuse a value it would otherwise leave out or classify, never leave out state.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = StrataFeatures.InterfacesKept)]
     private static bool IsOneOf(Type type, string[] names)
     {
         for (var t = type; t is not null; t = t.BaseType)
@@ -307,7 +307,8 @@ internal sealed class KeyTypeInfo
 
     /// <summary>
     /// A plain data object: its members as the generator registered them (<see cref="Generated.KeyedTypes"/>), else
-    /// as reflection finds them (<see cref="ReflectObject"/>); both give the same members.
+    /// as reflection finds them (<see cref="ReflectObject"/>); both give the same members. With reflection off
+    /// (<see cref="StrataFeatures"/>) an unregistered type is refused.
     /// </summary>
     private static KeyTypeInfo CreateObject(Type type)
     {
@@ -394,7 +395,7 @@ internal sealed class KeyTypeInfo
         return null;
     }
 
-    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "The trimmer removes an interface implementation only when no code uses the interface; missing one only makes Strata key or refuse a value it would otherwise leave out or classify, never leave out state.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = StrataFeatures.InterfacesKept)]
     internal static bool Implements(Type type, Type genericInterface)
     {
         if (type.IsGenericType && type.GetGenericTypeDefinition() == genericInterface)
@@ -414,7 +415,7 @@ internal sealed class KeyTypeInfo
     }
 
     /// <summary>Whether the type is a Razor component (by name: the engine does not reference ASP.NET Core).</summary>
-    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "The trimmer removes an interface implementation only when no code uses the interface; missing one only makes Strata key or refuse a value it would otherwise leave out or classify, never leave out state.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = StrataFeatures.InterfacesKept)]
     internal static bool IsComponentType(Type type) =>
         type.GetInterfaces().Any(i => i.FullName == "Microsoft.AspNetCore.Components.IComponent");
 

@@ -20,6 +20,12 @@ internal static class StrataFeatures
     /// <summary>The words every refusal caused by the switch ends with.</summary>
     public const string ReflectionOff = "reflection over such types is off in trimmed and Native AOT apps";
 
+    /// <summary>
+    /// Why reading a run-time type's interfaces (<c>GetInterfaces()</c>: is it a service, a component, request state, a
+    /// collection?) stays on in trimmed apps.
+    /// </summary>
+    public const string InterfacesKept = "The trimmer removes an interface implementation only when no code uses the interface; missing one only makes Strata key or refuse a value it would otherwise leave out or classify, never leave out state.";
+
     /// <summary>Whether Strata may reflect over types it has no generated code for (true unless the switch says otherwise).</summary>
     [FeatureSwitchDefinition(ReflectionSwitch)]
     [FeatureGuard(typeof(RequiresUnreferencedCodeAttribute))]

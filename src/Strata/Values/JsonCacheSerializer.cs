@@ -90,6 +90,6 @@ public sealed class JsonCacheSerializer : ICacheSerializer
     private sealed class NoMetadata : IJsonTypeInfoResolver
     {
         public JsonTypeInfo? GetTypeInfo(Type type, JsonSerializerOptions options) => throw new NotSupportedException(
-            $"a trimmed or Native AOT app copies values only with metadata it is given: list the type with [JsonSerializable(typeof({CacheValues.Display(type)}))] on a JsonSerializerContext and set AddStrata(o => o.Serializer = new JsonCacheSerializer(YourJsonContext.Default)), or return an immutable value (a record with init-only members, a string, a number), which is shared without a copy");
+            $"a trimmed or Native AOT app copies values only with metadata it is given: list the type with [JsonSerializable(typeof({CacheValues.Display(type)}))] on a JsonSerializerContext and set AddStrata(o => o.Serializer = new JsonCacheSerializer(YourJsonContext.Default)), or return a string, a number, a date or another scalar, which is shared without a copy");
     }
 }
