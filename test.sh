@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds and runs every test project, then prints "N passed, N failed, N skipped" summed over all of them.
-# Installs what the tests need when it is missing: redis-server and chromium (Debian packages, via apt-get).
+# Installs what the tests need when it is missing: redis-server, chromium, and clang and zlib1g-dev for the Native AOT
+# publish of the packaging tests (Debian packages, via apt-get; the ILCompiler packages come from NuGet at restore).
 #
 #   ./test.sh                 every test project under tests/
 #   ./test.sh Strata.Tests    only the projects whose name contains one of the words given
@@ -14,6 +15,8 @@ mkdir -p "$OUT"
 need=()
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 [ -x /usr/bin/chromium ] || need+=(chromium)
+command -v clang >/dev/null 2>&1 || need+=(clang)
+[ -f /usr/include/zlib.h ] || need+=(zlib1g-dev)
 if [ ${#need[@]} -gt 0 ]; then
   echo "== installing ${need[*]} (apt-get)"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

@@ -351,7 +351,9 @@ public sealed partial class RedisCacheHandler
         }
         catch (TimeoutException) when (operation.IsCompletedSuccessfully)
         {
+#pragma warning disable RS0030 // completed successfully (the filter above): Result does not block
             result = operation.Result;
+#pragma warning restore RS0030
         }
 
         _health.Succeeded();

@@ -99,7 +99,9 @@ public sealed partial class RedisCacheHandler : ICacheHandler, ICacheRefreshCoor
     public ValueTask<CacheEntry?> GetAsync(CacheKey key, IReadOnlyList<string> softTags, CancellationToken cancellationToken = default)
     {
         var check = CurrentTagCheck;
+#pragma warning disable RS0030 // read only when completed: does not block
         if (check.IsCompleted && (_pendingSets.IsEmpty || !_pendingSets.ContainsKey(key)) && TryGetFreshLocal(key, confirmed: check.Result, out var local))
+#pragma warning restore RS0030
         {
             return new ValueTask<CacheEntry?>(local);
         }
@@ -132,7 +134,9 @@ public sealed partial class RedisCacheHandler : ICacheHandler, ICacheRefreshCoor
         }
 
         var pending = _local.GetAsync(key, NoTags);
+#pragma warning disable RS0030 // read only when completed successfully: does not block
         if (!pending.IsCompletedSuccessfully || pending.Result is not { } candidate)
+#pragma warning restore RS0030
         {
             return false;
         }

@@ -7,7 +7,7 @@ namespace Strata;
 
 public static partial class Cache
 {
-    private const string FunctionTrimming =
+    internal const string FunctionTrimming =
         "Cache.Function reads the lambda's IL and its closure's fields through reflection to key captured variables, which " +
         "trimming and Native AOT remove. Use a [UseCache] method (its key is written by the source generator) in trimmed or AOT apps.";
     /// <summary>
@@ -452,6 +452,8 @@ public static partial class Cache
     }
 }
 
+[RequiresUnreferencedCode(Cache.FunctionTrimming)]
+[RequiresDynamicCode(Cache.FunctionTrimming)]
 internal sealed class CachedTask0<TResult>(CacheFunction function, Func<Task<TResult>> inner, ClosureInfo? closure) : IWrappedFunction
 {
     private static readonly bool Front = FrontTable<ValueTuple>.IsSupported;
@@ -491,6 +493,8 @@ internal sealed class CachedTask0<TResult>(CacheFunction function, Func<Task<TRe
     }
 }
 
+[RequiresUnreferencedCode(Cache.FunctionTrimming)]
+[RequiresDynamicCode(Cache.FunctionTrimming)]
 internal sealed class CachedValueTask0<TResult>(CacheFunction function, Func<ValueTask<TResult>> inner, ClosureInfo? closure) : IWrappedFunction
 {
     private static readonly bool Front = FrontTable<ValueTuple>.IsSupported;
@@ -530,6 +534,8 @@ internal sealed class CachedValueTask0<TResult>(CacheFunction function, Func<Val
     }
 }
 
+[RequiresUnreferencedCode(Cache.FunctionTrimming)]
+[RequiresDynamicCode(Cache.FunctionTrimming)]
 internal sealed class CachedTask1<T1, TResult>(CacheFunction function, Func<T1, Task<TResult>> inner, ClosureInfo? closure) : IWrappedFunction
 {
     private static readonly bool Front = FrontTable<ValueTuple<T1>>.IsSupported;
@@ -571,6 +577,8 @@ internal sealed class CachedTask1<T1, TResult>(CacheFunction function, Func<T1, 
     }
 }
 
+[RequiresUnreferencedCode(Cache.FunctionTrimming)]
+[RequiresDynamicCode(Cache.FunctionTrimming)]
 internal sealed class CachedValueTask1<T1, TResult>(CacheFunction function, Func<T1, ValueTask<TResult>> inner, ClosureInfo? closure) : IWrappedFunction
 {
     private static readonly bool Front = FrontTable<ValueTuple<T1>>.IsSupported;
@@ -612,6 +620,8 @@ internal sealed class CachedValueTask1<T1, TResult>(CacheFunction function, Func
     }
 }
 
+[RequiresUnreferencedCode(Cache.FunctionTrimming)]
+[RequiresDynamicCode(Cache.FunctionTrimming)]
 internal sealed class CachedTask2<T1, T2, TResult>(CacheFunction function, Func<T1, T2, Task<TResult>> inner, ClosureInfo? closure) : IWrappedFunction
 {
     private static readonly bool Front = FrontTable<ValueTuple<T1, T2>>.IsSupported;
@@ -655,6 +665,8 @@ internal sealed class CachedTask2<T1, T2, TResult>(CacheFunction function, Func<
     }
 }
 
+[RequiresUnreferencedCode(Cache.FunctionTrimming)]
+[RequiresDynamicCode(Cache.FunctionTrimming)]
 internal sealed class CachedValueTask2<T1, T2, TResult>(CacheFunction function, Func<T1, T2, ValueTask<TResult>> inner, ClosureInfo? closure) : IWrappedFunction
 {
     private static readonly bool Front = FrontTable<ValueTuple<T1, T2>>.IsSupported;
@@ -698,6 +710,8 @@ internal sealed class CachedValueTask2<T1, T2, TResult>(CacheFunction function, 
     }
 }
 
+[RequiresUnreferencedCode(Cache.FunctionTrimming)]
+[RequiresDynamicCode(Cache.FunctionTrimming)]
 internal sealed class CachedTask3<T1, T2, T3, TResult>(CacheFunction function, Func<T1, T2, T3, Task<TResult>> inner, ClosureInfo? closure) : IWrappedFunction
 {
     private static readonly bool Front = FrontTable<ValueTuple<T1, T2, T3>>.IsSupported;
@@ -743,6 +757,8 @@ internal sealed class CachedTask3<T1, T2, T3, TResult>(CacheFunction function, F
     }
 }
 
+[RequiresUnreferencedCode(Cache.FunctionTrimming)]
+[RequiresDynamicCode(Cache.FunctionTrimming)]
 internal sealed class CachedValueTask3<T1, T2, T3, TResult>(CacheFunction function, Func<T1, T2, T3, ValueTask<TResult>> inner, ClosureInfo? closure) : IWrappedFunction
 {
     private static readonly bool Front = FrontTable<ValueTuple<T1, T2, T3>>.IsSupported;
@@ -788,6 +804,8 @@ internal sealed class CachedValueTask3<T1, T2, T3, TResult>(CacheFunction functi
     }
 }
 
+[RequiresUnreferencedCode(Cache.FunctionTrimming)]
+[RequiresDynamicCode(Cache.FunctionTrimming)]
 internal sealed class CachedTask4<T1, T2, T3, T4, TResult>(CacheFunction function, Func<T1, T2, T3, T4, Task<TResult>> inner, ClosureInfo? closure) : IWrappedFunction
 {
     private static readonly bool Front = FrontTable<ValueTuple<T1, T2, T3, T4>>.IsSupported;
@@ -835,6 +853,8 @@ internal sealed class CachedTask4<T1, T2, T3, T4, TResult>(CacheFunction functio
     }
 }
 
+[RequiresUnreferencedCode(Cache.FunctionTrimming)]
+[RequiresDynamicCode(Cache.FunctionTrimming)]
 internal sealed class CachedValueTask4<T1, T2, T3, T4, TResult>(CacheFunction function, Func<T1, T2, T3, T4, ValueTask<TResult>> inner, ClosureInfo? closure) : IWrappedFunction
 {
     private static readonly bool Front = FrontTable<ValueTuple<T1, T2, T3, T4>>.IsSupported;
@@ -882,6 +902,8 @@ internal sealed class CachedValueTask4<T1, T2, T3, T4, TResult>(CacheFunction fu
     }
 }
 
+[RequiresUnreferencedCode(Cache.FunctionTrimming)]
+[RequiresDynamicCode(Cache.FunctionTrimming)]
 internal sealed class CachedTask5<T1, T2, T3, T4, T5, TResult>(CacheFunction function, Func<T1, T2, T3, T4, T5, Task<TResult>> inner, ClosureInfo? closure) : IWrappedFunction
 {
     private static readonly bool Front = FrontTable<ValueTuple<T1, T2, T3, T4, T5>>.IsSupported;
@@ -931,6 +953,8 @@ internal sealed class CachedTask5<T1, T2, T3, T4, T5, TResult>(CacheFunction fun
     }
 }
 
+[RequiresUnreferencedCode(Cache.FunctionTrimming)]
+[RequiresDynamicCode(Cache.FunctionTrimming)]
 internal sealed class CachedValueTask5<T1, T2, T3, T4, T5, TResult>(CacheFunction function, Func<T1, T2, T3, T4, T5, ValueTask<TResult>> inner, ClosureInfo? closure) : IWrappedFunction
 {
     private static readonly bool Front = FrontTable<ValueTuple<T1, T2, T3, T4, T5>>.IsSupported;
@@ -980,6 +1004,8 @@ internal sealed class CachedValueTask5<T1, T2, T3, T4, T5, TResult>(CacheFunctio
     }
 }
 
+[RequiresUnreferencedCode(Cache.FunctionTrimming)]
+[RequiresDynamicCode(Cache.FunctionTrimming)]
 internal sealed class CachedTask6<T1, T2, T3, T4, T5, T6, TResult>(CacheFunction function, Func<T1, T2, T3, T4, T5, T6, Task<TResult>> inner, ClosureInfo? closure) : IWrappedFunction
 {
     private static readonly bool Front = FrontTable<ValueTuple<T1, T2, T3, T4, T5, T6>>.IsSupported;
@@ -1031,6 +1057,8 @@ internal sealed class CachedTask6<T1, T2, T3, T4, T5, T6, TResult>(CacheFunction
     }
 }
 
+[RequiresUnreferencedCode(Cache.FunctionTrimming)]
+[RequiresDynamicCode(Cache.FunctionTrimming)]
 internal sealed class CachedValueTask6<T1, T2, T3, T4, T5, T6, TResult>(CacheFunction function, Func<T1, T2, T3, T4, T5, T6, ValueTask<TResult>> inner, ClosureInfo? closure) : IWrappedFunction
 {
     private static readonly bool Front = FrontTable<ValueTuple<T1, T2, T3, T4, T5, T6>>.IsSupported;

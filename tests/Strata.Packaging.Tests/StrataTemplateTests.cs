@@ -7,12 +7,13 @@ namespace Strata.Packaging.Tests;
 /// <summary>
 /// <c>dotnet new strata</c> from the packed Strata.Templates package (installed into a template hive of the run's own, so
 /// the machine's templates are left as they were): built with warnings as errors, run, and checked: the cached page is
-/// public and served from the cache, the [UseCache("remote")] service is cached, the server function answers.
+/// public and served from the cache, the [UseCache("remote")] service is cached, the server function answers, and the
+/// page with the [UseClient] component (the .Client project) serves its prerendered markup, marked for WebAssembly.
 /// </summary>
 public sealed class StrataTemplateTests
 {
     [Fact]
-    public async Task DotnetNewStrata_BuildsAndRuns_WithACachedPage_ACachedService_AndAServerFunction()
+    public async Task DotnetNewStrata_BuildsAndRuns_WithACachedPage_ACachedService_AServerFunction_AndAClientComponent()
     {
         var feed = await LocalFeed.GetAsync();
         var hive = Path.Combine(LocalFeed.Root, "template-hive");
@@ -22,7 +23,8 @@ public sealed class StrataTemplateTests
         await LocalFeed.RunAsync("dotnet", ["build", "-c", "Release", "-nologo", "-v", "q", "-warnaserror"], app, TimeSpan.FromMinutes(6));
 
         var url = $"http://127.0.0.1:{LocalFeed.FreePort()}";
-        using var server = LocalFeed.Start("dotnet", [Path.Combine(app, "bin", "Release", "net10.0", "FromTemplate.dll"), "--urls", url], app, out var log,
+        var serverProject = Path.Combine(app, "FromTemplate");
+        using var server = LocalFeed.Start("dotnet", [Path.Combine(serverProject, "bin", "Release", "net10.0", "FromTemplate.dll"), "--urls", url], serverProject, out var log,
             new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Development" });
         try
         {
@@ -34,7 +36,8 @@ public sealed class StrataTemplateTests
             var forecast = await http.GetStringAsync("/forecast");
             var forecastAgain = await http.GetStringAsync("/forecast");
             using var call = new HttpRequestMessage(HttpMethod.Post, "/greet") { Content = new StringContent("[\"Ada\"]", Encoding.UTF8, "application/json") };
-            call.Headers.Add("Strata-Action", Field(await http.GetStringAsync("/greet"), "__strata_action"));
+            var greetPage = await http.GetStringAsync("/greet");
+            call.Headers.Add("Strata-Action", Field(greetPage, "__strata_action"));
             call.Headers.Add("Origin", url);
             using var greeting = await http.SendAsync(call);
 
@@ -44,6 +47,8 @@ public sealed class StrataTemplateTests
             Assert.Equal(Span(forecast, "computed"), Span(forecastAgain, "computed"));                            // the remote service is cached
             Assert.Equal(HttpStatusCode.OK, greeting.StatusCode);
             Assert.Equal("\"Hello, Ada!\"", await greeting.Content.ReadAsStringAsync());
+            Assert.Equal("Not greeted yet", Span(greetPage, "greeter-result"));                                       // the client component is prerendered
+            Assert.Contains("<!--Blazor:{\"type\":\"webassembly\"", greetPage, StringComparison.Ordinal);               // and marked to start on WebAssembly
         }
         finally
         {

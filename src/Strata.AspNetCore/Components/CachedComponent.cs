@@ -57,7 +57,9 @@ internal class CachedComponent : IComponent
         var lookup = LookupAsync();
         if (lookup.IsCompletedSuccessfully)
         {
+#pragma warning disable RS0030 // completed successfully (checked above): Result does not block
             Show(lookup.Result);
+#pragma warning restore RS0030
             return Task.CompletedTask;
         }
 
@@ -68,7 +70,9 @@ internal class CachedComponent : IComponent
     public Task RefreshAsync() => _handle.Dispatcher.InvokeAsync(async () =>
     {
         var lookup = LookupAsync();
+#pragma warning disable RS0030 // read only when completed successfully: does not block
         Show(lookup.IsCompletedSuccessfully ? lookup.Result : await lookup);
+#pragma warning restore RS0030
     });
 
     private ValueTask<CachedHtml> LookupAsync()

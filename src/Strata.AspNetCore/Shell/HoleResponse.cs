@@ -166,7 +166,9 @@ internal static class HoleResponse
 
         public override void Write(ReadOnlySpan<byte> buffer)
         {
+#pragma warning disable RS0030 // Stream.Write is synchronous by contract: the response must have started before it returns
             response.StartAsync().AsTask().GetAwaiter().GetResult();
+#pragma warning restore RS0030
             Take(buffer); // passed on at the next asynchronous write or flush (the server allows no synchronous writes)
         }
 

@@ -121,7 +121,8 @@ public static class StrataServiceCollectionExtensions
             var section = configuration?.GetSection(StrataDefaults.ConfigurationSection);
             if (section is not null && section.Exists())
             {
-                section.Bind(options);
+                section.Bind(options); // generated code (EnableConfigurationBindingGenerator): no reflection
+                BindProfiles(section.GetSection(nameof(StrataOptions.CacheLife)), options.CacheLife);
             }
 
             if (CacheDebug.IsTruthy(Environment.GetEnvironmentVariable(StrataDefaults.DebugEnvironmentVariable)))
@@ -129,6 +130,31 @@ public static class StrataServiceCollectionExtensions
                 options.DebugCache = true;
             }
         }
+    }
+
+    /// <summary>
+    /// The <c>CacheLife</c> profiles, read by hand: the binding generator cannot set <see cref="CacheLifeProfile"/>'s
+    /// init-only properties (it leaves them empty), and profiles stay immutable. Same rules as the binder: invariant
+    /// numbers, unknown keys ignored, a value that is not a number fails naming its path.
+    /// </summary>
+    private static void BindProfiles(IConfigurationSection section, IDictionary<string, CacheLifeProfile> profiles)
+    {
+        foreach (var profile in section.GetChildren())
+        {
+            profiles[profile.Key] = new CacheLifeProfile
+            {
+                Stale = Seconds(profile, nameof(CacheLifeProfile.Stale)),
+                Revalidate = Seconds(profile, nameof(CacheLifeProfile.Revalidate)),
+                Expire = Seconds(profile, nameof(CacheLifeProfile.Expire)),
+            };
+        }
+
+        static double? Seconds(IConfigurationSection profile, string name) => profile.GetSection(name) switch
+        {
+            { Value: null or "" } => null,
+            { Value: var text } when double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds) => seconds,
+            var value => throw new InvalidOperationException($"Failed to convert configuration value '{value.Value}' at '{value.Path}' to type 'System.Double'."),
+        };
     }
 
     private sealed class StrataStartup(CacheRuntime runtime, CachedServiceReplacement cachedServices) : IHostedService

@@ -68,15 +68,19 @@ internal static class SystemClock
     {
         var thread = new Thread(Run) { IsBackground = true, Name = "Strata clock" };
         thread.Start();
+#pragma warning disable RS0030 // the clock itself: the one place that reads the system time (TimeProvider.System is Strata's default)
         return DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+#pragma warning restore RS0030
     }
 
     private static void Run()
     {
         while (true)
         {
+#pragma warning disable RS0030 // the clock's own background thread ticks the coarse system time
             Thread.Sleep(Period);
             var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+#pragma warning restore RS0030
             if (Volatile.Read(ref s_now) - now > MaxHeldBackMs)
             {
                 Volatile.Write(ref s_now, now); // the wall clock was set back

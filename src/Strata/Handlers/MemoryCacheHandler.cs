@@ -116,7 +116,9 @@ public sealed partial class MemoryCacheHandler : ICacheHandler
         ArgumentNullException.ThrowIfNull(pendingEntry);
         if (pendingEntry.IsCompletedSuccessfully)
         {
+#pragma warning disable RS0030 // completed successfully (checked above): Result does not block
             Store(key, pendingEntry.Result);
+#pragma warning restore RS0030
             return default;
         }
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 
 namespace Strata;
 
@@ -55,6 +56,7 @@ public static class CacheKeyPassThrough
         return Decisions.GetOrAdd(type, static t => Decide(t));
     }
 
+    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = StrataFeatures.InterfacesKept)]
     private static bool Decide(Type type)
     {
         if (type == typeof(CancellationToken))

@@ -22,6 +22,11 @@ internal static class FunctionRegistry
             throw new ArgumentException("Cache.Function takes a single lambda or method, not a multicast delegate.", nameof(function));
         }
 
+        if (!StrataFeatures.IsReflectionEnabled)
+        {
+            throw new NotSupportedException("Cache.Function reads the lambda's IL to key what it captures, and " + StrataFeatures.ReflectionOff + ": use a [UseCache] method instead.");
+        }
+
         var method = function.Method;
         var targetType = function.Target?.GetType();
         var descriptor = ByMethod.GetOrAdd((method, DelegateKey.ClosedDeclaringType(method, targetType), kind), static (k, a) =>

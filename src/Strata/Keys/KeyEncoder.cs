@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Collections;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.IO.Hashing;
 using System.Numerics;
@@ -300,6 +301,11 @@ internal static class KeyEncoder
                 writer.WriteStringPayload(((RegionInfo)value).Name);
                 return;
             case KeyTypeKind.Delegate:
+                if (!StrataFeatures.IsReflectionEnabled)
+                {
+                    throw context.Unsupported(value.GetType(), "is a delegate, keyed by the variables its code reads, which is found by reading its IL: " + StrataFeatures.ReflectionOff + "; pass the values it reads instead");
+                }
+
                 DelegateKey.Write(ref writer, (System.Delegate)value, context);
                 return;
             case KeyTypeKind.Sequence:
@@ -434,6 +440,11 @@ internal static class KeyEncoder
 
     private static void WriteDictionary(ref KeyWriter writer, object dictionary, EncodeContext context)
     {
+        if (dictionary is not IDictionary && !StrataFeatures.IsReflectionEnabled)
+        {
+            throw context.Unsupported(dictionary.GetType(), "is a dictionary without the non-generic IDictionary, whose pairs are read by reflection: " + StrataFeatures.ReflectionOff + "; pass a Dictionary<TKey, TValue> instead");
+        }
+
         context.Enter(dictionary);
         var pairs = new List<(byte[] Key, byte[] Value)>();
         foreach (var (key, value) in Entries(dictionary))
@@ -455,20 +466,24 @@ internal static class KeyEncoder
         context.Leave();
     }
 
-    private static IEnumerable<(object? Key, object? Value)> Entries(object dictionary)
+    private static IEnumerable<(object? Key, object? Value)> Entries(object dictionary) =>
+        dictionary is IDictionary nonGeneric ? Entries(nonGeneric)
+        : StrataFeatures.IsReflectionEnabled ? Pairs((IEnumerable)dictionary)
+        : throw new InvalidOperationException("WriteDictionary refuses such a dictionary when reflection is off.");
+
+    private static IEnumerable<(object? Key, object? Value)> Entries(IDictionary dictionary)
     {
-        if (dictionary is IDictionary nonGeneric)
+        foreach (DictionaryEntry e in dictionary)
         {
-            foreach (DictionaryEntry e in nonGeneric)
-            {
-                yield return (e.Key, e.Value);
-            }
-
-            yield break;
+            yield return (e.Key, e.Value);
         }
+    }
 
-        // IReadOnlyDictionary<K,V> / IDictionary<K,V>: enumerate KeyValuePair<K,V> items.
-        foreach (var item in (IEnumerable)dictionary)
+    /// <summary>The items of an <c>IReadOnlyDictionary&lt;K,V&gt;</c> or <c>IDictionary&lt;K,V&gt;</c>: <c>KeyValuePair&lt;K,V&gt;</c>s.</summary>
+    [RequiresUnreferencedCode("Reads the properties of a KeyValuePair<K,V> known at run time.")]
+    private static IEnumerable<(object? Key, object? Value)> Pairs(IEnumerable dictionary)
+    {
+        foreach (var item in dictionary)
         {
             var type = item!.GetType();
             yield return (type.GetProperty("Key")!.GetValue(item), type.GetProperty("Value")!.GetValue(item));
@@ -552,7 +567,7 @@ internal static class KeyEncoder
         }
     }
 
-    private static PropertyInfo[] FormatProperties(Type type) =>
+    private static PropertyInfo[] FormatProperties([DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] Type type) =>
         type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.GetIndexParameters().Length == 0 && p.Name != nameof(NumberFormatInfo.IsReadOnly))
             .OrderBy(p => p.Name, StringComparer.Ordinal)
@@ -604,7 +619,8 @@ internal static class KeyEncoder
                 _ when CacheKeyPassThrough.IsPassThrough(value.GetType()) => "<pass-through>",
                 System.Delegate d => "<delegate " + d.Method.Name + ">",
                 CultureInfo or TimeZoneInfo or RegionInfo or System.Text.Encoding => value.ToString() ?? "",
-                _ => System.Text.Json.JsonSerializer.Serialize(value),
+                _ when StrataFeatures.IsReflectionEnabled => System.Text.Json.JsonSerializer.Serialize(value),
+                _ => "<" + value.GetType().Name + ">",
             };
         }
         catch (Exception)

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Strata;
@@ -45,6 +46,7 @@ internal static class KeyInfrastructure
     private static CacheRuntime? CurrentRuntime => AmbientContext.Current?.Runtime ?? CacheRuntime.Default;
 
     /// <summary>Whether the type is, derives from or implements one of the framework's services.</summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = StrataFeatures.InterfacesKept)]
     public static bool IsFrameworkService(Type type)
     {
         for (var t = type; t is not null; t = t.BaseType)
@@ -66,6 +68,7 @@ internal static class KeyInfrastructure
         return false;
     }
 
+    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = StrataFeatures.InterfacesKept)]
     private static bool Decide(Type valueType, Type declaredType, IServiceProvider? services)
     {
         if (KeyTypeInfo.Get(valueType).IsRequestState)

@@ -310,8 +310,10 @@ public sealed partial class CacheRuntime
                     return false;
                 }
 
+#pragma warning disable RS0030 // completed successfully (the pattern above): Result does not block
                 value = done.Result.Value;
                 sink.OnRead(done.Result.Entry, isPrivate: false, done.Result.Outcome);
+#pragma warning restore RS0030
                 return true;
             }
         }
@@ -345,7 +347,9 @@ public sealed partial class CacheRuntime
                 return false;
             }
 
+#pragma warning disable RS0030 // completed successfully (checked above): Result does not block
             entry = pending.Result;
+#pragma warning restore RS0030
         }
 
         if (entry is null || !IsFresh(entry) || entry.Value is not ObjectValue<TResult> { IsShared: true } objectValue)
@@ -357,7 +361,9 @@ public sealed partial class CacheRuntime
         if (request is not null)
         {
             var discard = request.ShouldDiscardAsync(entry, function.Kind, binding.Handler!);
+#pragma warning disable RS0030 // read only when completed successfully: does not block
             if (!discard.IsCompletedSuccessfully || discard.Result)
+#pragma warning restore RS0030
             {
                 probe = new Probe(entry, seen); // the full read decides (and logs) it
                 return false;

@@ -57,7 +57,7 @@ public sealed partial class CacheRuntime
         loggerFactory ??= NullLoggerFactory.Instance;
         _logger = loggerFactory.CreateLogger("Strata.Cache");
         _metrics = meterFactory is null ? StrataMetrics.Shared : new StrataMetrics(meterFactory.Create(StrataMetrics.MeterName));
-        Serializer = options.Serializer ?? new JsonCacheSerializer();
+        Serializer = options.Serializer ?? JsonCacheSerializer.CreateDefault();
         DebugCache = options.DebugCache || CacheDebug.FromEnvironment;
 
         _profiles = BuildProfiles(options);

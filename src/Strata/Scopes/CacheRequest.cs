@@ -342,7 +342,9 @@ public sealed class CacheRequest : IDisposable, IReadSink
                 return AfterExpirationAsync(expiration, entry);
             }
 
+#pragma warning disable RS0030 // completed successfully (checked above): Result does not block
             if (entry.Timestamp <= expiration.Result)
+#pragma warning restore RS0030
             {
                 return new ValueTask<bool>(true);
             }

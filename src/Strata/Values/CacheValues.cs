@@ -43,7 +43,18 @@ internal static class CacheValues
 
         var runtime = value.GetType();
         var copyAs = asBytes || runtime == typeof(T) || IsCollectionInterface(typeof(T)) ? typeof(T) : runtime;
-        var codec = copyAs == typeof(T) ? null : TypeCodec.For(copyAs);
+        TypeCodec? codec = null;
+        if (copyAs != typeof(T))
+        {
+            if (!StrataFeatures.IsReflectionEnabled)
+            {
+                whyNot = $"{Display(runtime)} is returned as {Display(typeof(T))}, and a trimmed or Native AOT app stores a value only as its declared type (declare the result as {Display(runtime)})";
+                return null;
+            }
+
+            codec = TypeCodec.For(copyAs);
+        }
+
         var shared = Immutability.IsShared(value);
         if (shared && !asBytes)
         {
@@ -64,21 +75,20 @@ internal static class CacheValues
         var verdicts = Verdicts.GetValue(serializer, static _ => new());
         if (!verdicts.TryGetValue((runtime, copyAs), out whyNot))
         {
-            whyNot = verdicts.GetOrAdd((runtime, copyAs), Judge(runtime, copyAs, codec, serializer, snapshot));
+            whyNot = verdicts.GetOrAdd((runtime, copyAs), Judge(runtime, copyAs, codec ?? TypeCodec<T>.Instance, serializer, snapshot));
         }
 
         return whyNot is null ? new ObjectValue<T>(value, serializer, shared, codec, snapshot) : null;
     }
 
     /// <summary>Why copies of <paramref name="runtime"/> made as <paramref name="copyAs"/> would differ from the value; <see langword="null"/> when they would not.</summary>
-    private static string? Judge(Type runtime, Type copyAs, TypeCodec? codec, ICacheSerializer serializer, byte[] snapshot)
+    private static string? Judge(Type runtime, Type copyAs, TypeCodec codec, ICacheSerializer serializer, byte[] snapshot)
     {
         if (serializer is JsonCacheSerializer json && json.WhyNotFaithful(runtime) is { } reason)
         {
             return reason;
         }
 
-        codec ??= TypeCodec.For(copyAs);
         try
         {
             var copy = codec.Deserialize(serializer, snapshot);
@@ -118,18 +128,21 @@ internal static class CacheValues
             return Display(underlying) + "?";
         }
 
-        if (Keyword(type) is { } keyword)
-        {
-            return keyword;
-        }
+        return Keyword(type) ?? Display(type, type.GenericTypeArguments);
+    }
 
+    /// <summary>
+    /// A (possibly nested) type with the arguments of its generic definition: the outer types take the first ones, as
+    /// C# writes <c>Outer&lt;int&gt;.Inner&lt;string&gt;</c> (no type is constructed, so this works without dynamic code).
+    /// </summary>
+    private static string Display(Type type, Type[] arguments)
+    {
         var name = type.Name;
         var tick = name.IndexOf('`', StringComparison.Ordinal);
-        var arguments = type.GenericTypeArguments;
         var outer = type.IsNested && type.DeclaringType is { } declaring ? declaring : null;
-        var own = arguments.Length - (outer?.GetGenericArguments().Length ?? 0);
-        var text = tick < 0 ? name : name[..tick] + "<" + string.Join(", ", arguments[^own..].Select(Display)) + ">";
-        return outer is null ? text : Display(outer.IsGenericTypeDefinition && arguments.Length > own ? outer.MakeGenericType(arguments[..^own]) : outer) + "." + text;
+        var inherited = Math.Min(outer?.GetGenericArguments().Length ?? 0, arguments.Length);
+        var text = tick < 0 ? name : name[..tick] + "<" + string.Join(", ", arguments[inherited..].Select(Display)) + ">";
+        return outer is null ? text : Display(outer, arguments[..inherited]) + "." + text;
     }
 
     /// <summary>The first line of an exception message (System.Text.Json appends paths and hints on later lines).</summary>

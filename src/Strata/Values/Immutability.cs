@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Collections.Concurrent;
 using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
 using System.Reflection;
 
@@ -136,6 +137,14 @@ internal static class Immutability
             return Items(type);
         }
 
+        // Trimmed and Native AOT apps: fields read by reflection may be incomplete there, so such a type is copied, never shared.
+        return StrataFeatures.IsReflectionEnabled ? Fields(type) : Shape.Mutable;
+    }
+
+    /// <summary>The shape of a type from its instance fields (and its base types').</summary>
+    [RequiresUnreferencedCode("Reads the fields of a type known at run time.")]
+    private static Shape Fields(Type type)
+    {
         var open = new List<FieldInfo>();
         for (var t = type; t is not null && t != typeof(object) && t != typeof(ValueType); t = t.BaseType)
         {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -78,7 +79,7 @@ internal static class JsonFidelity
                     return $"{subject} is a stack, which JSON reads back in reverse order";
                 }
 
-                if (OwnCollectionState(type) is { } own)
+                if (StrataFeatures.IsReflectionEnabled && OwnCollectionState(type) is { } own)
                 {
                     return $"{subject} is a collection with state of its own ('{own.Name}'), but JSON writes only its items";
                 }
@@ -106,7 +107,7 @@ internal static class JsonFidelity
                     return $"{subject} is an interface or abstract type, which JSON cannot create (list its implementations on it with [JsonDerivedType])";
                 }
 
-                if (State(info) is { } reason)
+                if (StrataFeatures.IsReflectionEnabled && State(info) is { } reason)
                 {
                     return $"{subject} {reason}";
                 }
@@ -123,7 +124,11 @@ internal static class JsonFidelity
         }
     }
 
-    /// <summary>The first instance field of the type that the contract does not restore, as a reason.</summary>
+    /// <summary>
+    /// The first instance field of the type that the contract does not restore, as a reason. Not checked in trimmed and
+    /// Native AOT apps (fields read by reflection may be incomplete there; the round trip check still runs).
+    /// </summary>
+    [RequiresUnreferencedCode("Reads the fields of a type known at run time.")]
     private static string? State(JsonTypeInfo info)
     {
         for (var t = info.Type; t is not null && t != typeof(object) && t != typeof(ValueType); t = t.BaseType)
@@ -218,6 +223,7 @@ internal static class JsonFidelity
     }
 
     /// <summary>A field of a collection type declared outside the framework (JSON writes a collection as its items only).</summary>
+    [RequiresUnreferencedCode("Reads the fields of a type known at run time.")]
     private static FieldInfo? OwnCollectionState(Type type)
     {
         for (var t = type; t is not null && !IsFramework(t); t = t.BaseType)

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 
 namespace Strata;
 
@@ -11,7 +12,9 @@ internal abstract class TypeCodec
 {
     private static readonly ConcurrentDictionary<Type, TypeCodec> Codecs = new();
 
-    /// <summary>The codec of <paramref name="type"/>.</summary>
+    /// <summary>The codec of <paramref name="type"/> (callers check <see cref="StrataFeatures.IsReflectionEnabled"/>).</summary>
+    [RequiresUnreferencedCode("Creates TypeCodec<T> for a type known at run time.")]
+    [RequiresDynamicCode("Creates TypeCodec<T> for a type known at run time.")]
     public static TypeCodec For(Type type) =>
         Codecs.GetOrAdd(type, static t => (TypeCodec)Activator.CreateInstance(typeof(TypeCodec<>).MakeGenericType(t))!);
 
@@ -33,6 +36,9 @@ internal abstract class TypeCodec
 /// <summary>The codec of <typeparamref name="T"/>.</summary>
 internal sealed class TypeCodec<T> : TypeCodec
 {
+    /// <summary>The codec of <typeparamref name="T"/>, for code that knows <typeparamref name="T"/> statically.</summary>
+    public static TypeCodec<T> Instance { get; } = new();
+
     public override byte[] Serialize(ICacheSerializer serializer, object value) => Serialize(serializer, (T)value);
 
     public override object? Deserialize(ICacheSerializer serializer, ReadOnlySpan<byte> bytes) => serializer.Deserialize<T>(bytes);

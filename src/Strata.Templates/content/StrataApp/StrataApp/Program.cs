@@ -4,7 +4,8 @@ using StrataApp.Services;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddRazorComponents()
-    .AddInteractiveServerComponents();
+    .AddInteractiveServerComponents()
+    .AddInteractiveWebAssemblyComponents();    // [UseClient] components (StrataApp.Client)
 
 builder.Services.AddSingleton<Forecasts>();     // [UseCache("remote")] methods: AddStrata() registers the cached subclass
 builder.Services.AddScoped<GreetingActions>();  // [UseServer] class: resolved per call in the request's scope
@@ -33,6 +34,7 @@ app.UseAntiforgery();
 
 app.MapStaticAssets();
 app.MapRazorComponents<App>()
-    .AddInteractiveServerRenderMode();
+    .AddInteractiveServerRenderMode()
+    .AddInteractiveWebAssemblyRenderMode();
 
 app.Run();
