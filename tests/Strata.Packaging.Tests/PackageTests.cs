@@ -31,10 +31,30 @@ public sealed class PackageTests
         Assert.NotNull(zip.GetEntry("README.md"));
         Assert.NotNull(zip.GetEntry("icon.png"));
         Assert.True(File.Exists(Path.ChangeExtension(package, ".snupkg")), $"{id} has no symbols package");
-        if (id == "Strata")
+        if (id == "Strata.Abstractions")
         {
             Assert.NotNull(zip.GetEntry("analyzers/dotnet/cs/Strata.Generators.dll")); // the generator and analyzers ship inside
         }
+    }
+
+    [Theory]
+    [InlineData("Strata")]
+    [InlineData("Strata.Client")]
+    public async Task ThePackagesAppsReference_BringTheGeneratorAlong_ThroughOneStrataAbstractionsDependency(string id)
+    {
+        // A server project (Strata) and its .Client project (Strata.Client: the proxies of [UseServer] interfaces) both get
+        // the generator from the one Strata.Abstractions package, so it runs once per project. A dependency that excludes
+        // analyzers (NuGet's default for a reference's private assets) would leave the .Client project without proxies.
+        var feed = await LocalFeed.GetAsync();
+        using var zip = ZipFile.OpenRead(Path.Combine(feed, $"{id}.{LocalFeed.Version}.nupkg"));
+        var dependency = XDocument.Load(zip.GetEntry($"{id}.nuspec")!.Open()).Descendants()
+            .Single(e => e.Name.LocalName == "dependency" && (string?)e.Attribute("id") == "Strata.Abstractions");
+        var excluded = ((string?)dependency.Attribute("exclude") ?? "").Split(',', StringSplitOptions.TrimEntries);
+        var included = ((string?)dependency.Attribute("include") ?? "All").Split(',', StringSplitOptions.TrimEntries);
+
+        Assert.DoesNotContain("Analyzers", excluded, StringComparer.OrdinalIgnoreCase);
+        Assert.True(included.Contains("All", StringComparer.OrdinalIgnoreCase) || included.Contains("Analyzers", StringComparer.OrdinalIgnoreCase), $"{id} depends on Strata.Abstractions with include=\"{string.Join(',', included)}\"");
+        Assert.Null(zip.GetEntry("analyzers/dotnet/cs/Strata.Generators.dll")); // one copy: two would run the generator twice
     }
 
     [Theory]

@@ -180,7 +180,9 @@ internal sealed partial class ShellStore
             return true;
         }
 
+#pragma warning disable RS0030 // completed successfully (checked above): reading the result releases the value task's source
         _ = flush.Result;
+#pragma warning restore RS0030
         write = Task.CompletedTask;
         return true;
     }

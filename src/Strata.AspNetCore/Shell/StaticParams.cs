@@ -50,16 +50,17 @@ internal static class StaticParams
             .ToArray();
 
         var result = method.Invoke(null, arguments);
+        const string TaskResult = "Result"; // read by reflection once the task has completed (awaited above)
         if (result is Task task)
         {
             await task.ConfigureAwait(false);
-            result = task.GetType().GetProperty(nameof(Task<object>.Result))?.GetValue(task);
+            result = task.GetType().GetProperty(TaskResult)?.GetValue(task);
         }
         else if (result is not null && result.GetType() is { IsGenericType: true } type && type.GetGenericTypeDefinition() == typeof(ValueTask<>))
         {
             var asTask = (Task)type.GetMethod(nameof(ValueTask<object>.AsTask))!.Invoke(result, null)!;
             await asTask.ConfigureAwait(false);
-            result = asTask.GetType().GetProperty(nameof(Task<object>.Result))!.GetValue(asTask);
+            result = asTask.GetType().GetProperty(TaskResult)!.GetValue(asTask);
         }
 
         if (result is not null && result.GetType().GetInterfaces().FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IAsyncEnumerable<>)) is { } asyncItems)
