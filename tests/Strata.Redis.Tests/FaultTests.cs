@@ -80,7 +80,10 @@ public sealed class FaultTests
         await cluster.A.InRequestAsync(() => get("p1"));
         var callsBefore = upstream.Calls;
 
-        proxy.ReplyDelay = TimeSpan.FromMilliseconds(400); // every reply 150 ms past the operation timeout, for 4 s
+        // Every reply 750 ms past the operation timeout, for 4 s. A reply that is in by the time the timeout is noticed
+        // counts as an answer (a saturated instance's timers run late), so the margin must exceed how late a timer can run
+        // while the whole suite loads both cores: at 150 ms past, three probes once counted as answered in CI.
+        proxy.ReplyDelay = DefaultTimeout + TimeSpan.FromMilliseconds(750);
         var slow = Stopwatch.StartNew();
         while (slow.Elapsed < TimeSpan.FromSeconds(4))
         {
