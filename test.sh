@@ -70,6 +70,13 @@ for f in files:
     passed += int(attrs.get("passed", 0))
     failed += int(attrs.get("failed", 0)) + int(attrs.get("error", 0)) + int(attrs.get("timeout", 0)) + int(attrs.get("aborted", 0))
     skipped += int(attrs.get("notExecuted", 0))
+    # Why each test failed, so that a CI log that shows only this tail still says what to look at.
+    for r in re.finditer(r'<UnitTestResult [^>]*testName="([^"]+)"[^>]*outcome="Failed"[^>]*>(.*?)</UnitTestResult>', text, re.S):
+        message = re.search(r'<Message>(.*?)</Message>', r.group(2), re.S)
+        trace = re.search(r'<StackTrace>(.*?)</StackTrace>', r.group(2), re.S)
+        print(f"FAILED {r.group(1)}")
+        for line in ((message.group(1) if message else "").strip().splitlines()[:12] + [l for l in (trace.group(1) if trace else "").splitlines() if " in /" in l][:3]):
+            print("   " + line.replace("&quot;", '"').replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").replace("&#xD;", "").strip())
 if status != 0 and failed == 0:
     failed = 1  # a test host crashed or a project did not report
 print(f"{passed} passed, {failed} failed, {skipped} skipped")

@@ -32,8 +32,8 @@ internal static class Emitter
 
         foreach (var method in model.Methods)
         {
-            w.Append(i1).Append("private static readonly global::Strata.CacheFunction ").Append(FunctionField(method))
-                .Append(" = global::Strata.CacheFunction.Create(").Append(Literal(method.Id)).Append(", ").Append(Literal(method.Kind)).Append(", ")
+            w.Append(i1).Append("private static readonly global::Strata.Generated.CacheFunction ").Append(FunctionField(method))
+                .Append(" = global::Strata.Generated.CacheFunction.Create(").Append(Literal(method.Id)).Append(", ").Append(Literal(method.Kind)).Append(", ")
                 .Append(Literal(method.DisplayName));
             foreach (var parameter in method.Parameters)
             {
@@ -65,7 +65,7 @@ internal static class Emitter
         w.Append(i1).AppendLine("{");
         foreach (var kind in model.Kinds)
         {
-            w.Append(i2).Append("global::Strata.CacheKinds.Declare(").Append(Literal(kind)).AppendLine(");");
+            w.Append(i2).Append("global::Strata.Generated.CacheKinds.Declare(").Append(Literal(kind)).AppendLine(");");
         }
 
         w.Append(i2).Append("global::Strata.Generated.CachedTypes.Register(typeof(").Append(model.BaseType.TrimEnd('?')).Append("), typeof(")
@@ -139,15 +139,15 @@ internal static class Emitter
         // built); the engine decides whether the parameter types allow it.
         if (method.Parameters.Length <= 7 && method.Parameters.All(p => p.Role == ParameterRole.Key))
         {
-            w.Append(i2).Append(method.IsValueTask ? "if (this.__strataRuntime.TryGetValueFromFront<" : "if (this.__strataRuntime.TryGetFromFront<")
-                .Append(argsType).Append(", ").Append(method.ResultType).Append(">(").Append(field).AppendLine(", __args, out var __hit))");
+            w.Append(i2).Append(method.IsValueTask ? "if (global::Strata.Generated.CacheRuntimeCalls.TryGetValueFromFront<" : "if (global::Strata.Generated.CacheRuntimeCalls.TryGetFromFront<")
+                .Append(argsType).Append(", ").Append(method.ResultType).Append(">(this.__strataRuntime, ").Append(field).AppendLine(", __args, out var __hit))");
             w.Append(i2).AppendLine("{");
             w.Append(i2).AppendLine("    return __hit;");
             w.Append(i2).AppendLine("}");
             w.AppendLine();
         }
 
-        w.Append(i2).Append("var __key = new global::Strata.CacheKeyBuilder(").Append(field).AppendLine(", stackalloc byte[256]);");
+        w.Append(i2).Append("var __key = new global::Strata.Generated.CacheKeyBuilder(").Append(field).AppendLine(", stackalloc byte[256]);");
         foreach (var parameter in method.Parameters)
         {
             w.Append(i2);
@@ -161,7 +161,7 @@ internal static class Emitter
             }
         }
 
-        var invoke = $"this.__strataRuntime.{(method.IsValueTask ? "RunMethodAsync" : "RunMethodTaskAsync")}<{model.CachedName}, {argsType}, {method.ResultType}>({field}, this, __args, ref __key, static (__self, __a) => {body})";
+        var invoke = $"global::Strata.Generated.CacheRuntimeCalls.{(method.IsValueTask ? "RunMethodAsync" : "RunMethodTaskAsync")}<{model.CachedName}, {argsType}, {method.ResultType}>(this.__strataRuntime, {field}, this, __args, ref __key, static (__self, __a) => {body})";
         if (token is null)
         {
             w.Append(i2).Append("return ").Append(invoke).AppendLine(";");

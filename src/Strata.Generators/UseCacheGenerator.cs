@@ -10,7 +10,7 @@ namespace Strata.Generators;
 
 /// <summary>
 /// Writes, for each class with <c>[UseCache]</c> methods (or <c>[UseCache]</c> on the class), a sealed subclass that
-/// overrides those methods and routes each call through <c>CacheRuntime.RunTaskAsync</c>/<c>RunAsync</c> with a stable
+/// overrides those methods and routes each call through <c>Strata.Generated.CacheRuntimeCalls.RunMethodTaskAsync</c>/<c>RunMethodAsync</c> with a stable
 /// function id, forwards the constructors, and registers itself (and its cache kinds) from a module initializer so that
 /// <c>AddStrata()</c> can swap the dependency-injection registrations. Pipeline: parse → equatable model → emit.
 /// </summary>

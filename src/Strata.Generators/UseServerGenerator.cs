@@ -184,15 +184,15 @@ internal static class ServerEmitter
     private static void EmitMethod(StringBuilder w, ServerTypeModel model, ServerMethodModel method)
     {
         const string I = "            ";
-        w.Append(I).AppendLine("global::Strata.Generated.ServerFunctions.Register(new global::Strata.ServerFunction(");
+        w.Append(I).AppendLine("global::Strata.Generated.ServerFunctions.Register(new global::Strata.Generated.ServerFunction(");
         w.Append(I).Append("    typeof(").Append(model.DeclaringType).Append("), ").Append(Literal(method.ImplementationName ?? method.Name)).Append(", ").Append(Literal(method.StableName))
             .Append(", ").Append(method.IsStatic ? "true" : "false").AppendLine(",");
-        w.Append(I).AppendLine("    new global::Strata.ServerParameter[]");
+        w.Append(I).AppendLine("    new global::Strata.Generated.ServerParameter[]");
         w.Append(I).AppendLine("    {");
         foreach (var p in method.Parameters)
         {
-            w.Append(I).Append("        new global::Strata.ServerParameter(").Append(Literal(p.Name)).Append(", typeof(").Append(p.Type)
-                .Append("), global::Strata.ServerParameterSource.").Append(p.Source).Append(", ").Append(p.AllowsNull ? "true" : "false").AppendLine("),");
+            w.Append(I).Append("        new global::Strata.Generated.ServerParameter(").Append(Literal(p.Name)).Append(", typeof(").Append(p.Type)
+                .Append("), global::Strata.Generated.ServerParameterSource.").Append(p.Source).Append(", ").Append(p.AllowsNull ? "true" : "false").AppendLine("),");
         }
 
         w.Append(I).AppendLine("    },");

@@ -8,7 +8,7 @@ namespace Strata.AspNetCore.Components;
 
 /// <summary>
 /// What the renderer gets in place of a <c>[UseCache]</c> component. It reads its parameters, looks the HTML up through the
-/// engine (<see cref="CacheRuntime.RunAsync{TState, TResult}(CacheFunction, ref CacheKeyBuilder, TState, Func{TState, ValueTask{TResult}})"/>,
+/// engine (<see cref="CacheRuntimeCalls.RunAsync{TState, TResult}(CacheRuntime, CacheFunction, ref CacheKeyBuilder, TState, Func{TState, ValueTask{TResult}})"/>,
 /// so tags, lifetimes, stampede protection, stale-while-revalidate and nesting all behave as for cached methods) and renders
 /// it, with the RenderFragment parameters rendered live in the holes. On a hit the real component is never created: no
 /// constructor, no lifecycle method, no injected service. On a miss, <see cref="CacheFill"/> renders it once, to HTML.

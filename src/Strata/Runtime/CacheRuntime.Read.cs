@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
@@ -35,7 +34,7 @@ public sealed partial class CacheRuntime
     /// <param name="state">The factory's state.</param>
     /// <param name="factory">Runs the function's body.</param>
     /// <returns>The result: the same instance for every caller when its type is immutable, a copy otherwise.</returns>
-    public ValueTask<TResult> RunAsync<TState, TResult>(CacheFunction function, scoped ref CacheKeyBuilder arguments, TState state, Func<TState, ValueTask<TResult>> factory)
+    internal ValueTask<TResult> RunAsync<TState, TResult>(CacheFunction function, scoped ref CacheKeyBuilder arguments, TState state, Func<TState, ValueTask<TResult>> factory)
     {
         ArgumentNullException.ThrowIfNull(factory);
         return Run<NoFront, StateBody<TState, TResult>, TResult>(function, default, ref arguments, new(state, factory), AmbientForThis());
@@ -52,7 +51,7 @@ public sealed partial class CacheRuntime
     /// <param name="state">The factory's state.</param>
     /// <param name="factory">Runs the function's body.</param>
     /// <returns>The result.</returns>
-    public Task<TResult> RunTaskAsync<TState, TResult>(CacheFunction function, scoped ref CacheKeyBuilder arguments, TState state, Func<TState, Task<TResult>> factory)
+    internal Task<TResult> RunTaskAsync<TState, TResult>(CacheFunction function, scoped ref CacheKeyBuilder arguments, TState state, Func<TState, Task<TResult>> factory)
     {
         ArgumentNullException.ThrowIfNull(factory);
         return RunTask<NoFront, TaskStateBody<TState, TResult>, TResult>(function, default, ref arguments, new(state, factory), AmbientForThis());
@@ -69,8 +68,7 @@ public sealed partial class CacheRuntime
     /// <param name="args">The arguments.</param>
     /// <param name="result">A completed task of the cached value.</param>
     /// <returns>Whether <paramref name="result"/> is a hit.</returns>
-    [EditorBrowsable(EditorBrowsableState.Never)]
-    public bool TryGetFromFront<TArgs, TResult>(CacheFunction function, TArgs args, [NotNullWhen(true)] out Task<TResult>? result)
+    internal bool TryGetFromFront<TArgs, TResult>(CacheFunction function, TArgs args, [NotNullWhen(true)] out Task<TResult>? result)
         where TArgs : notnull
     {
         if (FrontTable<TArgs>.IsSupported && TryFront<TArgs, TResult>(function, args, AmbientContext.Current) is { } value)
@@ -90,8 +88,7 @@ public sealed partial class CacheRuntime
     /// <param name="args">The arguments.</param>
     /// <param name="result">The cached value.</param>
     /// <returns>Whether <paramref name="result"/> is a hit.</returns>
-    [EditorBrowsable(EditorBrowsableState.Never)]
-    public bool TryGetValueFromFront<TArgs, TResult>(CacheFunction function, TArgs args, out ValueTask<TResult> result)
+    internal bool TryGetValueFromFront<TArgs, TResult>(CacheFunction function, TArgs args, out ValueTask<TResult> result)
         where TArgs : notnull
     {
         if (FrontTable<TArgs>.IsSupported && TryFront<TArgs, TResult>(function, args, AmbientContext.Current) is { } value)
@@ -119,8 +116,7 @@ public sealed partial class CacheRuntime
     /// <param name="arguments">The key of this call; consumed.</param>
     /// <param name="body">Calls the uncached base method on an instance with the arguments.</param>
     /// <returns>The result.</returns>
-    [EditorBrowsable(EditorBrowsableState.Never)]
-    public Task<TResult> RunMethodTaskAsync<TService, TArgs, TResult>(CacheFunction function, TService service, TArgs args, scoped ref CacheKeyBuilder arguments, Func<TService, TArgs, ValueTask<TResult>> body)
+    internal Task<TResult> RunMethodTaskAsync<TService, TArgs, TResult>(CacheFunction function, TService service, TArgs args, scoped ref CacheKeyBuilder arguments, Func<TService, TArgs, ValueTask<TResult>> body)
         where TService : class
         where TArgs : notnull =>
         RunTask<TArgs, ServiceBody<TService, TArgs, TResult>, TResult>(function, args, ref arguments, new(service, args, body), AmbientForThis());
@@ -135,8 +131,7 @@ public sealed partial class CacheRuntime
     /// <param name="arguments">The key of this call; consumed.</param>
     /// <param name="body">Calls the uncached base method on an instance with the arguments.</param>
     /// <returns>The result.</returns>
-    [EditorBrowsable(EditorBrowsableState.Never)]
-    public ValueTask<TResult> RunMethodAsync<TService, TArgs, TResult>(CacheFunction function, TService service, TArgs args, scoped ref CacheKeyBuilder arguments, Func<TService, TArgs, ValueTask<TResult>> body)
+    internal ValueTask<TResult> RunMethodAsync<TService, TArgs, TResult>(CacheFunction function, TService service, TArgs args, scoped ref CacheKeyBuilder arguments, Func<TService, TArgs, ValueTask<TResult>> body)
         where TService : class
         where TArgs : notnull =>
         Run<TArgs, ServiceBody<TService, TArgs, TResult>, TResult>(function, args, ref arguments, new(service, args, body), AmbientForThis());

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Components;
+using Strata.Generated;
 using Strata.Generators.Tests.Samples;
 using Strata.Generators.Tests.Support;
 

@@ -9,9 +9,9 @@ namespace Shop
     [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
     internal sealed class Catalog_Cached : global::Shop.Catalog
     {
-        private static readonly global::Strata.CacheFunction __Function_GetProduct_0 = global::Strata.CacheFunction.Create("Shop.Catalog.GetProduct(string)#default", "default", "Catalog.GetProduct", "id");
-        private static readonly global::Strata.CacheFunction __Function_GetPrice_1 = global::Strata.CacheFunction.Create("Shop.Catalog.GetPrice(string,string)#remote", "remote", "Catalog.GetPrice", "productId", "currency");
-        private static readonly global::Strata.CacheFunction __Function_Greeting_2 = global::Strata.CacheFunction.Create("Shop.Catalog.Greeting(string,System.Func<string, string>,System.Threading.CancellationToken)#private", "private", "Catalog.Greeting", "class", "format", "cancellationToken");
+        private static readonly global::Strata.Generated.CacheFunction __Function_GetProduct_0 = global::Strata.Generated.CacheFunction.Create("Shop.Catalog.GetProduct(string)#default", "default", "Catalog.GetProduct", "id");
+        private static readonly global::Strata.Generated.CacheFunction __Function_GetPrice_1 = global::Strata.Generated.CacheFunction.Create("Shop.Catalog.GetPrice(string,string)#remote", "remote", "Catalog.GetPrice", "productId", "currency");
+        private static readonly global::Strata.Generated.CacheFunction __Function_Greeting_2 = global::Strata.Generated.CacheFunction.Create("Shop.Catalog.Greeting(string,System.Func<string, string>,System.Threading.CancellationToken)#private", "private", "Catalog.Greeting", "class", "format", "cancellationToken");
 
         private readonly global::Strata.CacheRuntime __strataRuntime;
 
@@ -24,9 +24,9 @@ namespace Shop
         [global::System.Runtime.CompilerServices.ModuleInitializer]
         internal static void __StrataRegister()
         {
-            global::Strata.CacheKinds.Declare("default");
-            global::Strata.CacheKinds.Declare("private");
-            global::Strata.CacheKinds.Declare("remote");
+            global::Strata.Generated.CacheKinds.Declare("default");
+            global::Strata.Generated.CacheKinds.Declare("private");
+            global::Strata.Generated.CacheKinds.Declare("remote");
             global::Strata.Generated.CachedTypes.Register(typeof(global::Shop.Catalog), typeof(Catalog_Cached));
         }
 
@@ -34,14 +34,14 @@ namespace Shop
         public override global::System.Threading.Tasks.Task<global::Shop.Product?> GetProduct(string id)
         {
             var __args = global::System.ValueTuple.Create<string>(id);
-            if (this.__strataRuntime.TryGetFromFront<global::System.ValueTuple<string>, global::Shop.Product?>(__Function_GetProduct_0, __args, out var __hit))
+            if (global::Strata.Generated.CacheRuntimeCalls.TryGetFromFront<global::System.ValueTuple<string>, global::Shop.Product?>(this.__strataRuntime, __Function_GetProduct_0, __args, out var __hit))
             {
                 return __hit;
             }
 
-            var __key = new global::Strata.CacheKeyBuilder(__Function_GetProduct_0, stackalloc byte[256]);
+            var __key = new global::Strata.Generated.CacheKeyBuilder(__Function_GetProduct_0, stackalloc byte[256]);
             __key.Add<string>(id);
-            return this.__strataRuntime.RunMethodTaskAsync<Catalog_Cached, global::System.ValueTuple<string>, global::Shop.Product?>(__Function_GetProduct_0, this, __args, ref __key, static (__self, __a) => new global::System.Threading.Tasks.ValueTask<global::Shop.Product?>(__self.__Base_GetProduct_0(__a.Item1)));
+            return global::Strata.Generated.CacheRuntimeCalls.RunMethodTaskAsync<Catalog_Cached, global::System.ValueTuple<string>, global::Shop.Product?>(this.__strataRuntime, __Function_GetProduct_0, this, __args, ref __key, static (__self, __a) => new global::System.Threading.Tasks.ValueTask<global::Shop.Product?>(__self.__Base_GetProduct_0(__a.Item1)));
         }
 
         private global::System.Threading.Tasks.Task<global::Shop.Product?> __Base_GetProduct_0(string id) => base.GetProduct(id);
@@ -50,15 +50,15 @@ namespace Shop
         public override global::System.Threading.Tasks.Task<decimal> GetPrice(string productId, string currency)
         {
             var __args = (productId, currency);
-            if (this.__strataRuntime.TryGetFromFront<(string, string), decimal>(__Function_GetPrice_1, __args, out var __hit))
+            if (global::Strata.Generated.CacheRuntimeCalls.TryGetFromFront<(string, string), decimal>(this.__strataRuntime, __Function_GetPrice_1, __args, out var __hit))
             {
                 return __hit;
             }
 
-            var __key = new global::Strata.CacheKeyBuilder(__Function_GetPrice_1, stackalloc byte[256]);
+            var __key = new global::Strata.Generated.CacheKeyBuilder(__Function_GetPrice_1, stackalloc byte[256]);
             __key.Add<string>(productId);
             __key.Add<string>(currency);
-            return this.__strataRuntime.RunMethodTaskAsync<Catalog_Cached, (string, string), decimal>(__Function_GetPrice_1, this, __args, ref __key, static (__self, __a) => new global::System.Threading.Tasks.ValueTask<decimal>(__self.__Base_GetPrice_1(__a.Item1, __a.Item2)));
+            return global::Strata.Generated.CacheRuntimeCalls.RunMethodTaskAsync<Catalog_Cached, (string, string), decimal>(this.__strataRuntime, __Function_GetPrice_1, this, __args, ref __key, static (__self, __a) => new global::System.Threading.Tasks.ValueTask<decimal>(__self.__Base_GetPrice_1(__a.Item1, __a.Item2)));
         }
 
         private global::System.Threading.Tasks.Task<decimal> __Base_GetPrice_1(string productId, string currency) => base.GetPrice(productId, currency);
@@ -68,11 +68,11 @@ namespace Shop
         {
             cancellationToken.ThrowIfCancellationRequested();
             var __args = (@class, format, cancellationToken);
-            var __key = new global::Strata.CacheKeyBuilder(__Function_Greeting_2, stackalloc byte[256]);
+            var __key = new global::Strata.Generated.CacheKeyBuilder(__Function_Greeting_2, stackalloc byte[256]);
             __key.Add<string>(@class);
             __key.Add<global::System.Func<string, string>>(format);
             __key.AddPassThrough();
-            var __result = this.__strataRuntime.RunMethodAsync<Catalog_Cached, (string, global::System.Func<string, string>, global::System.Threading.CancellationToken), string>(__Function_Greeting_2, this, __args, ref __key, static (__self, __a) => __self.__Base_Greeting_2(__a.Item1, __a.Item2, __a.Item3));
+            var __result = global::Strata.Generated.CacheRuntimeCalls.RunMethodAsync<Catalog_Cached, (string, global::System.Func<string, string>, global::System.Threading.CancellationToken), string>(this.__strataRuntime, __Function_Greeting_2, this, __args, ref __key, static (__self, __a) => __self.__Base_Greeting_2(__a.Item1, __a.Item2, __a.Item3));
             return __result.IsCompleted || !cancellationToken.CanBeCanceled ? __result : new global::System.Threading.Tasks.ValueTask<string>(__result.AsTask().WaitAsync(cancellationToken));
         }
 

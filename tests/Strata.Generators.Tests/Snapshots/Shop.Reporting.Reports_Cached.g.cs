@@ -9,8 +9,8 @@ namespace Shop.Reporting
     [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
     internal sealed class Reports_Cached : global::Shop.Reporting.Reports
     {
-        private static readonly global::Strata.CacheFunction __Function_Daily_0 = global::Strata.CacheFunction.Create("Shop.Reporting.Reports.Daily(System.DateOnly)#default", "default", "Reports.Daily", "day");
-        private static readonly global::Strata.CacheFunction __Function_Totals_1 = global::Strata.CacheFunction.Create("Shop.Reporting.Reports.Totals(int,int[])#default", "default", "Reports.Totals", "year", "months");
+        private static readonly global::Strata.Generated.CacheFunction __Function_Daily_0 = global::Strata.Generated.CacheFunction.Create("Shop.Reporting.Reports.Daily(System.DateOnly)#default", "default", "Reports.Daily", "day");
+        private static readonly global::Strata.Generated.CacheFunction __Function_Totals_1 = global::Strata.Generated.CacheFunction.Create("Shop.Reporting.Reports.Totals(int,int[])#default", "default", "Reports.Totals", "year", "months");
 
         private readonly global::Strata.CacheRuntime __strataRuntime;
 
@@ -29,7 +29,7 @@ namespace Shop.Reporting
         [global::System.Runtime.CompilerServices.ModuleInitializer]
         internal static void __StrataRegister()
         {
-            global::Strata.CacheKinds.Declare("default");
+            global::Strata.Generated.CacheKinds.Declare("default");
             global::Strata.Generated.CachedTypes.Register(typeof(global::Shop.Reporting.Reports), typeof(Reports_Cached));
         }
 
@@ -37,14 +37,14 @@ namespace Shop.Reporting
         public override global::System.Threading.Tasks.Task<global::Shop.Reporting.Report> Daily(global::System.DateOnly day)
         {
             var __args = global::System.ValueTuple.Create<global::System.DateOnly>(day);
-            if (this.__strataRuntime.TryGetFromFront<global::System.ValueTuple<global::System.DateOnly>, global::Shop.Reporting.Report>(__Function_Daily_0, __args, out var __hit))
+            if (global::Strata.Generated.CacheRuntimeCalls.TryGetFromFront<global::System.ValueTuple<global::System.DateOnly>, global::Shop.Reporting.Report>(this.__strataRuntime, __Function_Daily_0, __args, out var __hit))
             {
                 return __hit;
             }
 
-            var __key = new global::Strata.CacheKeyBuilder(__Function_Daily_0, stackalloc byte[256]);
+            var __key = new global::Strata.Generated.CacheKeyBuilder(__Function_Daily_0, stackalloc byte[256]);
             __key.Add<global::System.DateOnly>(day);
-            return this.__strataRuntime.RunMethodTaskAsync<Reports_Cached, global::System.ValueTuple<global::System.DateOnly>, global::Shop.Reporting.Report>(__Function_Daily_0, this, __args, ref __key, static (__self, __a) => new global::System.Threading.Tasks.ValueTask<global::Shop.Reporting.Report>(__self.__Base_Daily_0(__a.Item1)));
+            return global::Strata.Generated.CacheRuntimeCalls.RunMethodTaskAsync<Reports_Cached, global::System.ValueTuple<global::System.DateOnly>, global::Shop.Reporting.Report>(this.__strataRuntime, __Function_Daily_0, this, __args, ref __key, static (__self, __a) => new global::System.Threading.Tasks.ValueTask<global::Shop.Reporting.Report>(__self.__Base_Daily_0(__a.Item1)));
         }
 
         private global::System.Threading.Tasks.Task<global::Shop.Reporting.Report> __Base_Daily_0(global::System.DateOnly day) => base.Daily(day);
@@ -53,15 +53,15 @@ namespace Shop.Reporting
         public override global::System.Threading.Tasks.Task<global::System.Collections.Immutable.ImmutableArray<int>> Totals(int year, params int[] months)
         {
             var __args = (year, months);
-            if (this.__strataRuntime.TryGetFromFront<(int, int[]), global::System.Collections.Immutable.ImmutableArray<int>>(__Function_Totals_1, __args, out var __hit))
+            if (global::Strata.Generated.CacheRuntimeCalls.TryGetFromFront<(int, int[]), global::System.Collections.Immutable.ImmutableArray<int>>(this.__strataRuntime, __Function_Totals_1, __args, out var __hit))
             {
                 return __hit;
             }
 
-            var __key = new global::Strata.CacheKeyBuilder(__Function_Totals_1, stackalloc byte[256]);
+            var __key = new global::Strata.Generated.CacheKeyBuilder(__Function_Totals_1, stackalloc byte[256]);
             __key.Add<int>(year);
             __key.Add<int[]>(months);
-            return this.__strataRuntime.RunMethodTaskAsync<Reports_Cached, (int, int[]), global::System.Collections.Immutable.ImmutableArray<int>>(__Function_Totals_1, this, __args, ref __key, static (__self, __a) => new global::System.Threading.Tasks.ValueTask<global::System.Collections.Immutable.ImmutableArray<int>>(__self.__Base_Totals_1(__a.Item1, __a.Item2)));
+            return global::Strata.Generated.CacheRuntimeCalls.RunMethodTaskAsync<Reports_Cached, (int, int[]), global::System.Collections.Immutable.ImmutableArray<int>>(this.__strataRuntime, __Function_Totals_1, this, __args, ref __key, static (__self, __a) => new global::System.Threading.Tasks.ValueTask<global::System.Collections.Immutable.ImmutableArray<int>>(__self.__Base_Totals_1(__a.Item1, __a.Item2)));
         }
 
         private global::System.Threading.Tasks.Task<global::System.Collections.Immutable.ImmutableArray<int>> __Base_Totals_1(int year, params int[] months) => base.Totals(year, months);

@@ -1,4 +1,4 @@
-namespace Strata;
+namespace Strata.Generated;
 
 /// <summary>Where a server function's parameter gets its value from.</summary>
 public enum ServerParameterSource

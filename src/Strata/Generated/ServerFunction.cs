@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace Strata;
+namespace Strata.Generated;
 
 /// <summary>
 /// Runs a server function: reads its arguments from <paramref name="arguments"/> (all of them before it runs), resolves

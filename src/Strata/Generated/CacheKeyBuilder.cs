@@ -3,7 +3,7 @@ using System.IO.Hashing;
 using System.Runtime.CompilerServices;
 using System.Text;
 
-namespace Strata;
+namespace Strata.Generated;
 
 /// <summary>
 /// Builds the key of one call from its arguments, in declaration order. Arguments are plain data; a delegate is keyed by

@@ -1,11 +1,11 @@
 using System.IO.Hashing;
 using System.Text;
 
-namespace Strata;
+namespace Strata.Generated;
 
 /// <summary>
 /// Describes one cached function: its stable id, its cache kind and the names of its parameters (used in error messages).
-/// Create one per function, once (a static field), and pass it to <see cref="CacheRuntime.RunAsync{TState, TResult}(CacheFunction, ref CacheKeyBuilder, TState, Func{TState, ValueTask{TResult}})"/>.
+/// Create one per function, once (a static field), and pass it to <see cref="CacheRuntimeCalls.RunAsync{TState, TResult}(CacheRuntime, CacheFunction, ref CacheKeyBuilder, TState, Func{TState, ValueTask{TResult}})"/>.
 /// </summary>
 public sealed class CacheFunction
 {

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Strata;
+namespace Strata.Generated;
 
 /// <summary>
 /// The cache kinds an application uses. Kinds are declared as cached functions are created (and by the code that
