@@ -14,7 +14,7 @@ public sealed partial class MemoryCacheHandler : ICacheHandler
     private const int KeyOverhead = 32;
 
     private readonly ConcurrentDictionary<CacheKey, Node> _entries = new();
-    private readonly ConcurrentDictionary<CacheKey, Task> _pendingSets = new();
+    private readonly ConcurrentDictionary<CacheKey, PendingSet> _pendingSets = new();
     private readonly TagManifest _tags = new();
     private readonly Clock _clock;
     private readonly ILogger _logger;
@@ -87,7 +87,7 @@ public sealed partial class MemoryCacheHandler : ICacheHandler
     {
         if (Volatile.Read(ref _pendingCount) != 0 && _pendingSets.TryGetValue(key, out var pending))
         {
-            return GetAfterPendingAsync(key, pending);
+            return GetAfterPendingAsync(key, pending.Done.Task);
         }
 
         return new ValueTask<CacheEntry?>(GetNow(key));
@@ -223,26 +223,81 @@ public sealed partial class MemoryCacheHandler : ICacheHandler
         return GetNow(key);
     }
 
-    private async Task SetPendingAsync(CacheKey key, Task<CacheEntry> pendingEntry)
+    private Task SetPendingAsync(CacheKey key, Task<CacheEntry> pendingEntry)
     {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var pending = new PendingSet(pendingEntry);
         Interlocked.Increment(ref _pendingCount);
-        _pendingSets[key] = done.Task;
+        _pendingSets[key] = pending;
+        return FinishWhenDoneAsync(key, pending);
+    }
+
+    private async Task FinishWhenDoneAsync(CacheKey key, PendingSet pending)
+    {
         try
         {
-            var entry = await pendingEntry.ConfigureAwait(false);
-            Store(key, entry);
+            await pending.Entry.ConfigureAwait(false);
         }
         catch (Exception)
         {
             // The function failed: errors are never cached. The caller saw the exception already.
         }
+
+        Finish(key, pending);
+    }
+
+    /// <summary>
+    /// Stores the entry of a pending write the engine has just completed, at once rather than on the write's continuation
+    /// (which runs later, on the thread pool): the entry is readable before the run's in-flight slot is freed, so a caller
+    /// that comes after the run finds it instead of running the function again, and a response that used it is sent after
+    /// it is held.
+    /// </summary>
+    /// <param name="key">The key.</param>
+    /// <param name="entry">The pending entry given to <see cref="SetAsync"/>, now completed.</param>
+    internal void StoreCompleted(CacheKey key, Task<CacheEntry> entry)
+    {
+        if (Volatile.Read(ref _pendingCount) != 0 && _pendingSets.TryGetValue(key, out var pending) && ReferenceEquals(pending.Entry, entry))
+        {
+            Finish(key, pending);
+        }
+    }
+
+    /// <summary>Stores a completed pending write's entry (once: the engine and the write's continuation may both get here) and ends the wait of its readers.</summary>
+    private void Finish(CacheKey key, PendingSet pending)
+    {
+        if (Interlocked.Exchange(ref pending.Finished, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            if (pending.Entry.IsCompletedSuccessfully)
+            {
+#pragma warning disable RS0030 // completed successfully (checked above): Result does not block
+                Store(key, pending.Entry.Result);
+#pragma warning restore RS0030
+            }
+        }
+        catch (Exception)
+        {
+            // Not stored (Store logs what it can name); the caller has its value, and the next read runs the function again.
+        }
         finally
         {
-            _pendingSets.TryRemove(new KeyValuePair<CacheKey, Task>(key, done.Task));
+            _pendingSets.TryRemove(new KeyValuePair<CacheKey, PendingSet>(key, pending));
             Interlocked.Decrement(ref _pendingCount);
-            done.SetResult();
+            pending.Done.SetResult();
         }
+    }
+
+    /// <summary>A write whose entry is still being made; readers of its key wait for <see cref="Done"/>.</summary>
+    private sealed class PendingSet(Task<CacheEntry> entry)
+    {
+        public int Finished;
+
+        public Task<CacheEntry> Entry { get; } = entry;
+
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     private void Store(CacheKey key, CacheEntry entry)

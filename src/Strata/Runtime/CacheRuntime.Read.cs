@@ -595,6 +595,7 @@ public sealed partial class CacheRuntime
                 ? await WithinLimitAsync(run, completion.Task).ConfigureAwait(false)
                 : await run.ConfigureAwait(false);
             Complete(completion, generated.Entry);
+            (handler as MemoryCacheHandler)?.StoreCompleted(key, completion.Task); // held before the in-flight slot is freed
             Interlocked.Increment(ref RunsOf(key));
             if (DebugCache)
             {
