@@ -3,7 +3,9 @@
 # Production with logging at Warning on 127.0.0.1:$PORT, and measures with ../shared/anchors/kestrel-floor/run.sh (copied
 # to $OUT, unchanged: wrk -t$THREADS -c$CONNS, $WARMUP warm-up + $DURATION per measurement, server and floor alternating,
 # $ROUNDS rounds, median ratio):
-#   1. /static-cached   shell on (the default; app.UseStrataShells() serves it)
+#   1. /static-cached   shell on (the default; app.UseStrataShells() serves it), first with the host's per-request
+#                       diagnostics off (Microsoft.AspNetCore.Hosting.Diagnostics=None: no Activity and logging scope per
+#                       request, as the floor, which has no logging), then as the Storefront is configured
 #   2. /dynamic-cached  a shell with one streamed hole (prices read after Connection())
 #   3. /static-cached   shell off (Strata__StaticShell__Enabled=false: every request renders, all parts cache hits)
 #   4. Next.js 16 (../shared/anchors/nextjs, copied to $OUT, npm ci + next build + next start): /static-cached, the same way
@@ -79,6 +81,13 @@ printf '# Static shell vs the Kestrel floor and Next.js — %s\n\n' "$(date -u +
 printf 'Commit %s. `bench/http/static-shell.sh` (ROUNDS=%s, wrk -t%s -c%s, %s warm-up + %s per measurement; server and\n' \
   "$(git rev-parse --short HEAD)" "$ROUNDS" "$THREADS" "$CONNS" "$WARMUP" "$DURATION"
 printf 'floor alternating in each round; ratio = server req/s / floor req/s, median of the rounds). Machine: %s cores.\n' "$(nproc)"
+
+# The host's per-request diagnostics: whenever the Microsoft.AspNetCore.Hosting.Diagnostics logger is enabled at any level
+# (the Storefront's appsettings enable Warning), ASP.NET Core starts an Activity and a logging scope for every request,
+# which costs more than serving a shell. The floor has no logging at all. Measured both ways (docs/web/static-shell.md).
+start_storefront shell-on-quiet-host "Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics=None"
+floor "Shell on, host's per-request diagnostics off: /static-cached (bytes alone, served by app.UseStrataShells())" "$BASE" /static-cached
+stop
 
 start_storefront shell-on
 floor "Shell on: /static-cached (bytes alone, served by app.UseStrataShells())" "$BASE" /static-cached
