@@ -7,10 +7,11 @@ namespace Strata;
 /// <remarks>
 /// Before a background refresh the engine asks <see cref="TryBeginRefreshAsync"/>; when it returns <see langword="false"/>
 /// the stale value is served and nothing runs (another instance is refreshing it). When it returns <see langword="true"/>
-/// the engine runs the function and stores the result with <see cref="ICacheHandler.SetAsync"/>, which is where the handler
-/// ends the refresh (for example by releasing a lease). If the function fails, <c>SetAsync</c> is not called: the handler
-/// should let the permission lapse after a while, so that a later read may try again. If asking fails (the store is
-/// unreachable), the engine refreshes locally.
+/// the engine runs the function and calls <see cref="ICacheHandler.SetAsync"/> with the outcome, which is where the handler
+/// ends the refresh (for example by releasing a lease): the entry, a faulted task when the function failed, or a canceled
+/// task when nothing is stored (the value could not be copied, or a run of the key started on this instance while the
+/// handler was asked, which makes the refresh unnecessary). A handler should still let a permission lapse after a while,
+/// in case the process stops before it is ended. If asking fails (the store is unreachable), the engine refreshes locally.
 /// </remarks>
 public interface ICacheRefreshCoordinator
 {

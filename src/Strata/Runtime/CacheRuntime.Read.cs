@@ -702,19 +702,19 @@ public sealed partial class CacheRuntime
             return;
         }
 
-        StartRefresh<TBody, TResult>(function, handler, key, body, seen);
+        _ = StartRefresh<TBody, TResult>(function, handler, key, body, seen);
     }
 
-    private void StartRefresh<TBody, TResult>(CacheFunction function, ICacheHandler handler, CacheKey key, TBody body, int seen)
+    /// <summary>Starts a background refresh of <paramref name="key"/>; <see langword="false"/> when it is already being refreshed or made.</summary>
+    private bool StartRefresh<TBody, TResult>(CacheFunction function, ICacheHandler handler, CacheKey key, TBody body, int seen)
         where TBody : struct, ICacheBody<TResult>
     {
         var completion = new TaskCompletionSource<CacheEntry>(TaskCreationOptions.RunContinuationsAsynchronously);
         var flight = new InFlight(completion.Task, isBackground: true);
         if (!_inflight.TryAdd(key, flight))
         {
-            return; // already being refreshed (or made)
+            return false; // already being refreshed (or made)
         }
-
 
         if (_metrics.Revalidations.Enabled)
         {
@@ -728,6 +728,7 @@ public sealed partial class CacheRuntime
         }
 
         Track(task);
+        return true;
     }
 
     /// <summary>

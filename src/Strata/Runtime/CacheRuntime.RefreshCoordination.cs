@@ -28,9 +28,14 @@ public sealed partial class CacheRuntime
             {
                 try
                 {
-                    if (await MayRefreshAsync(coordinator, function, key).ConfigureAwait(false))
+                    if (await MayRefreshAsync(coordinator, function, key).ConfigureAwait(false) &&
+                        !StartRefresh<TBody, TResult>(function, handler, key, body, seen))
                     {
-                        StartRefresh<TBody, TResult>(function, handler, key, body, seen);
+                        // A run of the key started here while permission was asked: the refresh is not needed. Tell the
+                        // handler that nothing comes of the permission it gave (the Redis handler releases its refresh
+                        // lease, which would otherwise hold off every refresh of the key, here and on other instances,
+                        // until it lapses).
+                        TrackWrite(handler.SetAsync(key, Task.FromCanceled<CacheEntry>(new CancellationToken(canceled: true))), function, key);
                     }
                 }
                 finally

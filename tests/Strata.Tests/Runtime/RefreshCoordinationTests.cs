@@ -88,9 +88,53 @@ public sealed class RefreshCoordinationTests
         Assert.Equal(2, upstream.Calls);
     }
 
+    [Fact]
+    public async Task PermissionGiven_WhileARunOfTheKeyStartedHere_IsHandedBack()
+    {
+        // The refresh is not needed (the run will store the key), but the handler's permission (the Redis handler's
+        // refresh lease) must end, or it holds off every refresh of the key until it lapses.
+        var handler = new CoordinatedHandler { Allow = true, Delay = Upstream.ClosedGate() };
+        using var t = new TestRuntime(handlers: [new("default", handler)]);
+        handler.Inner = new MemoryCacheHandler(timeProvider: t.Time);
+        var upstream = new Upstream();
+        var get = Function(async (string id) =>
+        {
+            CacheLife(revalidate: 10, expire: 100);
+            return new Item(id, await upstream.CallAsync());
+        });
+        await get("a");
+        t.Advance(20);
+
+        var stale = await get("a");           // asks the handler; the answer is held back
+        handler.Missing = true;               // the entry is gone (evicted): the next read runs the function ...
+        upstream.Gate = Upstream.ClosedGate(); // ... and that run holds the key's in-flight slot
+        var run = get("a");
+        handler.Delay!.SetResult();            // the handler allows a refresh that can no longer start
+        await Eventually(() => handler.HandedBack == 1);
+        upstream.Gate.SetResult();
+        var fresh = await run;
+        await t.Runtime.FlushAsync();
+
+        Assert.Equal(1, stale.Version);
+        Assert.Equal(2, fresh.Version);
+        Assert.Equal(2, upstream.Calls);      // the run, not a refresh besides it
+        Assert.Equal(1, handler.HandedBack);
+    }
+
+    private static async Task Eventually(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold within 30 s");
+            await Task.Delay(10);
+        }
+    }
+
     private sealed class CoordinatedHandler : ICacheHandler, ICacheRefreshCoordinator
     {
         private int _asked;
+        private int _handedBack;
 
         /// <summary>Where entries live; set once the test runtime (and its clock) exists.</summary>
         public MemoryCacheHandler Inner { get; set; } = null!;
@@ -103,6 +147,12 @@ public sealed class RefreshCoordinationTests
 
         public int Asked => Volatile.Read(ref _asked);
 
+        /// <summary>Writes that came with no entry at all (a canceled task): what ends a permission nothing came of.</summary>
+        public int HandedBack => Volatile.Read(ref _handedBack);
+
+        /// <summary>When set, reads find nothing.</summary>
+        public bool Missing { get; set; }
+
         public async ValueTask<bool> TryBeginRefreshAsync(CacheKey key, CancellationToken cancellationToken = default)
         {
             Interlocked.Increment(ref _asked);
@@ -114,9 +164,18 @@ public sealed class RefreshCoordinationTests
             return Throw ? throw new InvalidOperationException("store unreachable") : Allow;
         }
 
-        public ValueTask<CacheEntry?> GetAsync(CacheKey key, IReadOnlyList<string> softTags, CancellationToken cancellationToken = default) => Inner.GetAsync(key, softTags, cancellationToken);
+        public ValueTask<CacheEntry?> GetAsync(CacheKey key, IReadOnlyList<string> softTags, CancellationToken cancellationToken = default) =>
+            Missing ? new((CacheEntry?)null) : Inner.GetAsync(key, softTags, cancellationToken);
 
-        public ValueTask SetAsync(CacheKey key, Task<CacheEntry> pendingEntry, CancellationToken cancellationToken = default) => Inner.SetAsync(key, pendingEntry, cancellationToken);
+        public ValueTask SetAsync(CacheKey key, Task<CacheEntry> pendingEntry, CancellationToken cancellationToken = default)
+        {
+            if (pendingEntry.IsCanceled)
+            {
+                Interlocked.Increment(ref _handedBack);
+            }
+
+            return Inner.SetAsync(key, pendingEntry, cancellationToken);
+        }
 
         public ValueTask RefreshTagsAsync(CancellationToken cancellationToken = default) => Inner.RefreshTagsAsync(cancellationToken);
 
