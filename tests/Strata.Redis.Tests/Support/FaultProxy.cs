@@ -65,9 +65,16 @@ public sealed class FaultProxy : IAsyncDisposable
 
         foreach (var connection in open)
         {
-            if (connection.Client is { } socket)
+            try
             {
-                socket.LingerState = new LingerOption(true, 0); // RST, as a dropped connection
+                if (connection.Client is { } socket)
+                {
+                    socket.LingerState = new LingerOption(true, 0); // RST, as a dropped connection
+                }
+            }
+            catch (Exception ex) when (ex is ObjectDisposedException or SocketException)
+            {
+                // closed meanwhile by its other side (its pump disposed it): nothing left to cut
             }
 
             connection.Dispose();
