@@ -93,7 +93,7 @@ public sealed class FaultTests
         var outages = Outages(cluster.A);
         var recoveriesWhileSlow = Recoveries(cluster.A);
         proxy.ReplyDelay = TimeSpan.Zero;
-        await Eventually.TrueAsync(() => cluster.A.Remote.IsAvailable, "A to reach Redis again");
+        await Eventually.TrueAsync(() => cluster.A.Remote.IsAvailable && Recoveries(cluster.A) > 0, "A to reach Redis again and log it"); // the line is written just after the state changes
 
         Assert.Equal(1, outages);
         Assert.Equal(0, recoveriesWhileSlow);
@@ -272,7 +272,7 @@ public sealed class FaultTests
         await UpdateProductsAsync(cluster.A); // queued on A: B, connected to Redis, cannot know it yet
         var onBBeforeAReconnects = await cluster.B.InRequestAsync(() => get("p1"));
         proxyA.BlackHole = false;
-        await Eventually.TrueAsync(() => cluster.A.Remote.IsAvailable, "A to reach Redis again");
+        await Eventually.TrueAsync(() => cluster.A.Remote.IsAvailable && Recoveries(cluster.A) > 0, "A to reach Redis again and log it"); // the line is written just after the state changes
         cluster.Advance(0.001);
         var onBAfterAReconnected = await cluster.B.InRequestAsync(() => get("p1"));
 
