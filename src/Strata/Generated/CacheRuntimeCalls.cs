@@ -28,19 +28,6 @@ public static class CacheRuntimeCalls
     public static ValueTask<TResult> RunAsync<TState, TResult>(this CacheRuntime runtime, CacheFunction function, scoped ref CacheKeyBuilder arguments, TState state, Func<TState, ValueTask<TResult>> factory) =>
         runtime.RunAsync(function, ref arguments, state, factory);
 
-    /// <summary>The <see cref="Task{TResult}"/> form of <see cref="RunAsync"/>: a fresh hit of an immutable value returns a task made once per entry.</summary>
-    /// <typeparam name="TState">What the factory needs, passed without allocating.</typeparam>
-    /// <typeparam name="TResult">The result type.</typeparam>
-    /// <param name="runtime">The runtime.</param>
-    /// <param name="function">The function's descriptor.</param>
-    /// <param name="arguments">The key of this call; consumed.</param>
-    /// <param name="state">The factory's state.</param>
-    /// <param name="factory">Runs the function's body.</param>
-    /// <returns>The result.</returns>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Task<TResult> RunTaskAsync<TState, TResult>(this CacheRuntime runtime, CacheFunction function, scoped ref CacheKeyBuilder arguments, TState state, Func<TState, Task<TResult>> factory) =>
-        runtime.RunTaskAsync(function, ref arguments, state, factory);
-
     /// <summary>
     /// A hit of <paramref name="function"/> for these arguments found without building a key, when <typeparamref name="TArgs"/>
     /// (a value tuple of the parameters) can key a front table and the current flow is outside requests and cache scopes.

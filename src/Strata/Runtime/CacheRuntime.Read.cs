@@ -41,23 +41,6 @@ public sealed partial class CacheRuntime
     }
 
     /// <summary>
-    /// The <see cref="Task{TResult}"/> form of <see cref="RunAsync{TState, TResult}(CacheFunction, ref CacheKeyBuilder, TState, Func{TState, ValueTask{TResult}})"/>:
-    /// a fresh hit of an immutable value returns a task made once per entry, so it allocates nothing.
-    /// </summary>
-    /// <typeparam name="TState">What the factory needs, passed without allocating.</typeparam>
-    /// <typeparam name="TResult">The result type.</typeparam>
-    /// <param name="function">The function's descriptor.</param>
-    /// <param name="arguments">The key of this call; consumed.</param>
-    /// <param name="state">The factory's state.</param>
-    /// <param name="factory">Runs the function's body.</param>
-    /// <returns>The result.</returns>
-    internal Task<TResult> RunTaskAsync<TState, TResult>(CacheFunction function, scoped ref CacheKeyBuilder arguments, TState state, Func<TState, Task<TResult>> factory)
-    {
-        ArgumentNullException.ThrowIfNull(factory);
-        return RunTask<NoFront, TaskStateBody<TState, TResult>, TResult>(function, default, ref arguments, new(state, factory), AmbientForThis());
-    }
-
-    /// <summary>
     /// For generated code: a hit of <paramref name="function"/> for these arguments found without building a key, when
     /// <typeparamref name="TArgs"/> (a value tuple of the parameters) can key a front table and the current flow is outside
     /// requests and cache scopes. Otherwise <see langword="false"/>: build the key and call <see cref="RunMethodTaskAsync"/>.
